@@ -1,0 +1,56 @@
+"""openfisca-invalidite : la pension d'invalidité du régime général, la MTP,
+l'ASI et l'AAH différentielle, en OpenFisca.
+
+``CountryTaxBenefitSystem`` est le point d'entrée attendu par tout l'écosystème
+OpenFisca (``openfisca test``, ``openfisca serve``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+
+from openfisca_invalidite import entities
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _dossier(nom: str) -> Path:
+    """Dossier de données du paquet.
+
+    Installé (wheel), ``parameters/`` et ``variables/`` sont dans le paquet ;
+    dans le dépôt (installation éditable), ils sont à sa racine.
+    """
+    for candidat in (PACKAGE_DIR / nom, PACKAGE_DIR.parent / nom):
+        if candidat.is_dir():
+            return candidat
+    msg = f"openfisca_invalidite: dossier « {nom} » introuvable (installation incomplète ?)"
+    raise FileNotFoundError(msg)
+
+
+PARAMETERS_DIR = _dossier("parameters")
+VARIABLES_DIR = _dossier("variables")
+SITUATION_EXAMPLES_DIR = PACKAGE_DIR / "situation_examples"
+
+
+def _exemple(nom: str) -> dict:
+    with open(SITUATION_EXAMPLES_DIR / f"{nom}.json", encoding="utf-8") as fichier:
+        return json.load(fichier)
+
+
+class CountryTaxBenefitSystem(TaxBenefitSystem):
+    """Le système socio-fiscal de l'invalidité : entités, variables, paramètres."""
+
+    CURRENCY = "€"
+
+    def __init__(self) -> None:
+        super().__init__(entities.entities)
+        self.add_variables_from_directory(str(VARIABLES_DIR))
+        self.load_parameters(str(PARAMETERS_DIR))
+        self.open_api_config = {
+            "variable_example": "pension_invalidite",
+            "parameter_example": "pension_invalidite.montant.taux.categorie_2",
+            "simulation_example": _exemple("pensionne_categorie_2"),
+        }

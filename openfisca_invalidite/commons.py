@@ -1,0 +1,125 @@
+"""Outils vectoriels partagés par les formules : dates, paramètres datés.
+
+Toutes les fonctions travaillent sur des tableaux numpy entiers (une valeur par
+personne) : aucune boucle Python sur les personnes, seulement, au besoin, sur
+les dates distinctes d'un paramètre ou les années d'une carrière.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+JOUR = "datetime64[D]"
+
+
+def annee(dates: np.ndarray) -> np.ndarray:
+    """Année civile d'un tableau de dates ``datetime64``."""
+    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def indice_mois(dates: np.ndarray) -> np.ndarray:
+    """Rang du mois d'une date (année × 12 + mois − 1), pour comparer des mois."""
+    return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+
+def mois_aaaamm(dates: np.ndarray) -> np.ndarray:
+    """Mois de naissance écrit AAAAMM, seuil des barèmes par génération."""
+    rang = indice_mois(dates)
+    return (rang // 12) * 100 + rang % 12 + 1
+
+
+def age_en_mois(barème_age: np.ndarray) -> np.ndarray:
+    """Âge d'un barème (années, mois en fraction) arrondi au mois entier."""
+    return np.round(np.asarray(barème_age, dtype=np.float64) * 12).astype(np.int64)
+
+
+def debut(period) -> np.datetime64:
+    """Premier jour d'une période OpenFisca, en ``datetime64[D]``."""
+    return np.datetime64(str(period.start), "D")
+
+
+def fin(period) -> np.datetime64:
+    """Dernier jour d'une période OpenFisca, en ``datetime64[D]``."""
+    return np.datetime64(str(period.stop), "D")
+
+
+def valeurs_datees(parametre) -> tuple[np.ndarray, np.ndarray]:
+    """Dates d'effet et valeurs d'un paramètre (non instancié), triées par date.
+
+    Une valeur ``null`` (fin de validité) est rendue ``nan``.
+    """
+    valeurs = sorted(
+        (np.datetime64(v.instant_str, "D"), np.nan if v.value is None else float(v.value))
+        for v in parametre.values_list
+    )
+    return (
+        np.array([d for d, _ in valeurs], dtype=JOUR),
+        np.array([v for _, v in valeurs], dtype=np.float64),
+    )
+
+
+def valeur_a_dates(parametre, dates: np.ndarray) -> np.ndarray:
+    """Valeur d'un paramètre daté à la date propre à chaque personne.
+
+    Avant la première date d'effet de la série, la première valeur est rendue
+    (la série commence à la date la plus ancienne que le modèle couvre ; la
+    documentation du paramètre le dit).
+    """
+    dates_effet, valeurs = valeurs_datees(parametre)
+    rang = np.searchsorted(dates_effet, dates.astype(JOUR), side="right") - 1
+    return valeurs[np.clip(rang, 0, len(valeurs) - 1)]
+
+
+def indice_cumule(parametre, dates: np.ndarray) -> np.ndarray:
+    """Produit des coefficients de revalorisation entrés en vigueur jusqu'à chaque date incluse.
+
+    ``indice_cumule(p, fin) / indice_cumule(p, debut)`` est la revalorisation
+    appliquée entre ``debut`` (exclu) et ``fin`` (inclus).
+    """
+    dates_effet, coefficients = valeurs_datees(parametre)
+    cumul = np.concatenate(([1.0], np.cumprod(np.nan_to_num(coefficients, nan=1.0))))
+    rang = np.searchsorted(dates_effet, np.asarray(dates).astype(JOUR), side="right")
+    return cumul[rang]
+
+
+def parametres_historiques(population):
+    """Arbre complet des paramètres (toutes dates) du système de la simulation.
+
+    À utiliser quand une valeur dépend d'une date propre à chaque personne
+    (date de l'arrêt, année d'un salaire) ; suit les réformes appliquées.
+    """
+    return population.simulation.tax_benefit_system.parameters
+
+
+def premier_janvier(annees: np.ndarray) -> np.ndarray:
+    """1er janvier de chaque année d'un tableau d'années."""
+    return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
+
+
+def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None):
+    """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
+    (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
+
+    Où ``seuil`` a une valeur à une date d'effet (revalorisation différenciée,
+    LFSS 2020 art. 81), le ``coefficient_au_dela`` s'applique aux montants qui
+    le dépassent avant revalorisation. Boucle sur les dates d'effet, jamais
+    sur les personnes.
+    """
+    dates, valeurs = valeurs_datees(coefficients)
+    seuils = valeur_a_dates(seuil, dates) if seuil is not None else np.full(len(dates), np.nan)
+    au_dela = valeur_a_dates(coefficient_au_dela, dates) if coefficient_au_dela is not None else valeurs
+    if seuil is not None:
+        # Une date d'effet antérieure à la première valeur du seuil n'a pas de seuil.
+        premiere = valeurs_datees(seuil)[0].min()
+        seuils = np.where(dates < premiere, np.nan, seuils)
+    resultat = np.asarray(montant, dtype=np.float64).copy()
+    depuis = np.asarray(depuis).astype(JOUR)
+    for date_effet, coefficient, limite, reduit in zip(dates, valeurs, seuils, au_dela):
+        if date_effet > jusqua or np.isnan(coefficient):
+            continue
+        concerne = depuis < date_effet
+        if not concerne.any():
+            continue
+        facteur = coefficient if np.isnan(limite) else np.where(resultat <= limite, coefficient, reduit)
+        resultat = np.where(concerne, resultat * facteur, resultat)
+    return resultat

@@ -1,0 +1,30 @@
+"""Références juridiques des variables : l'article et son adresse.
+
+Un seul endroit pour les adresses : une variable écrit
+``reference = articles("L341-1", "R341-2")`` et obtient, pour chaque article,
+« Code de la sécurité sociale, article L341-1 — <adresse> ». Les adresses
+d'article (LEGIARTI) sont celles relevées dans ../shared/reference ; pour les
+autres, l'adresse est celle du code sur Légifrance et l'article est nommé dans
+le texte.
+"""
+
+CODE_SECURITE_SOCIALE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006073189"
+
+ADRESSES = {
+    "R313-5": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006749148",
+    "R341-4": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000024106812",
+    "R341-5": "https://tricoteuses.fr/legifrance/articles/LEGIARTI000006749311",
+    "R341-17": "https://www.doctrine.fr/l/texts/codes/LEGITEXT000006073189/articles/LEGIARTI000006749324",
+    "D161-2-1-9": "https://www.legifrance.gouv.fr/codes/id/LEGISCTA000006194202",
+    "LFRSS 2023 art. 11": "https://legal.tricoteuses.fr/articles/JORFARTI000047445098",
+}
+
+
+def articles(*numeros: str) -> list[str]:
+    """Références lisibles par un juriste : code, article, adresse."""
+    return [
+        f"Code de la sécurité sociale, article {numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
+        if not numero.startswith(("LFRSS", "LFSS", "Loi", "Décret"))
+        else f"{numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
+        for numero in numeros
+    ]

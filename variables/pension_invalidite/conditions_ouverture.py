@@ -1,0 +1,83 @@
+"""Conditions d'ouverture du droit à la pension d'invalidité (L341-1, L341-2, R313-5).
+
+Chaque condition est une variable : une analyste voit laquelle manque.
+Les seuils sont ceux en vigueur à la date de l'arrêt de travail
+(`date_debut_invalidite`), date à laquelle la loi apprécie les conditions.
+"""
+
+from openfisca_core.periods import DateUnit
+from openfisca_core.variables import Variable
+
+from openfisca_invalidite.commons import fin, indice_mois, parametres_historiques, premier_janvier, valeur_a_dates
+from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.references import articles
+
+
+class pension_invalidite_condition_reduction_capacite(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "La capacité de travail ou de gain est réduite d'au moins deux tiers"
+    reference = articles("L341-1", "R341-2")
+    documentation = "reduction_capacite_travail ≥ 2/3 (paramètre conditions.reduction_capacite_minimale)."
+
+    def formula(individu, period, parameters):
+        seuil = parameters(period).pension_invalidite.conditions.reduction_capacite_minimale
+        return individu("reduction_capacite_travail", period) >= seuil
+
+
+class pension_invalidite_condition_immatriculation(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "Immatriculé depuis au moins 12 mois au 1er jour du mois de l'arrêt de travail"
+    reference = articles("R313-5")
+
+    def formula(individu, period):
+        conditions = parametres_historiques(individu).pension_invalidite.conditions
+        date_arret = individu("date_debut_invalidite", period)
+        minimum = valeur_a_dates(conditions.duree_immatriculation_minimale, date_arret)
+        return individu("duree_immatriculation", period) >= minimum
+
+
+class pension_invalidite_condition_activite(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "Assez de travail ou de cotisations dans les 12 mois précédant l'arrêt (600 heures ou 2 030 SMIC horaires)"
+    reference = articles("R313-5")
+    documentation = """
+    R313-5 : cotisations sur au moins 2 030 fois le SMIC horaire du 1er janvier
+    précédant la période de référence (les 12 mois civils avant l'arrêt), ou au
+    moins 600 heures de travail salarié ou assimilé. Il suffit de l'une des deux.
+    """
+
+    def formula(individu, period):
+        p = parametres_historiques(individu)
+        date_arret = individu("date_debut_invalidite", period)
+        heures_min = valeur_a_dates(p.pension_invalidite.conditions.heures_travail_minimales, date_arret)
+        nombre_smic = valeur_a_dates(p.pension_invalidite.conditions.nombre_smic_horaire_cotisations, date_arret)
+        # La période de référence commence 12 mois civils avant le mois de l'arrêt ;
+        # le SMIC retenu est celui du 1er janvier de l'année où elle commence.
+        debut_reference = indice_mois(date_arret) - 12
+        smic = valeur_a_dates(p.references_sociales.smic_horaire_brut, premier_janvier(debut_reference // 12))
+        par_les_heures = individu("heures_travaillees_12_mois", period) >= heures_min
+        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= nombre_smic * smic
+        return par_les_heures | par_les_cotisations
+
+
+class pension_invalidite_condition_reconnaissance(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "L'invalidité a commencé et la personne est classée dans une catégorie"
+    reference = articles("L341-3", "L341-4")
+    documentation = """
+    date_debut_invalidite au plus tard le dernier jour du mois calculé, et
+    categorie_invalidite autre que « non_classe ».
+    """
+
+    def formula(individu, period):
+        categorie = individu("categorie_invalidite", period)
+        commencee = individu("date_debut_invalidite", period) <= fin(period)
+        return commencee & (categorie != categorie.possible_values.non_classe)

@@ -1,0 +1,120 @@
+"""Entrées de la pension d'invalidité (api-contract.md), chacune avec son domaine.
+
+Une valeur hors domaine (négative, non finie, réduction > 1…) est refusée par
+``EntreeInvalide``, qui nomme la variable et la personne.
+"""
+
+from datetime import date
+
+from openfisca_core.holders import set_input_dispatch_by_period, set_input_divide_by_period
+from openfisca_core.indexed_enums import Enum
+from openfisca_core.periods import DateUnit
+from openfisca_core.variables import Variable
+
+from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.references import articles
+from openfisca_invalidite.validation import entree_bornee
+
+
+class date_debut_invalidite(Variable):
+    value_type = date
+    default_value = date(9999, 12, 31)
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    label = "Date de l'arrêt de travail suivi d'invalidité (ou de la constatation de l'invalidité)"
+    reference = articles("R341-4")
+    documentation = """
+    Date pivot du calcul : les conditions d'ouverture s'apprécient à cette date
+    (R313-5), le salaire annuel moyen porte sur les années civiles qui la
+    précèdent (R341-4), et la pension est revalorisée après elle (L341-6).
+    Par défaut 31/12/9999 : pas d'invalidité, donc pas de pension.
+    """
+
+
+class reduction_capacite_travail(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = entree_bornee(0, 1, set_input_dispatch_by_period)
+    label = "Réduction de la capacité de travail ou de gain, appréciée par le médecin-conseil (0 à 1)"
+    reference = articles("L341-1")
+    documentation = "Fraction de 0 à 1 ; l'invalidité suppose au moins 2/3 (L341-1, R341-2)."
+
+
+class CategorieInvalidite(Enum):
+    __order__ = "non_classe categorie_1 categorie_2 categorie_3"
+    non_classe = "Non classé en invalidité"
+    categorie_1 = "1re catégorie : capable d'exercer une activité rémunérée"
+    categorie_2 = "2e catégorie : absolument incapable d'exercer une profession"
+    categorie_3 = "3e catégorie : 2e catégorie et recours à une tierce personne"
+
+
+class categorie_invalidite(Variable):
+    value_type = Enum
+    possible_values = CategorieInvalidite
+    default_value = CategorieInvalidite.non_classe
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = set_input_dispatch_by_period
+    label = "Catégorie d'invalidité décidée par le médecin-conseil"
+    reference = articles("L341-4")
+    documentation = "L341-4 : trois catégories ; « non_classe » : pas de pension."
+
+
+class duree_immatriculation(Variable):
+    value_type = int
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = entree_bornee(0, None, set_input_dispatch_by_period)
+    label = "Mois d'immatriculation au 1er jour du mois de l'arrêt de travail"
+    reference = articles("R313-5")
+
+
+class heures_travaillees_12_mois(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = entree_bornee(0, None, set_input_dispatch_by_period)
+    label = "Heures de travail salarié ou assimilé dans les 12 mois précédant l'arrêt"
+    reference = articles("R313-5")
+
+
+class salaire_cotise_12_mois(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = entree_bornee(0, None, set_input_dispatch_by_period)
+    unit = "currency-EUR"
+    label = "Rémunérations soumises à cotisations dans les 12 mois civils précédant l'arrêt"
+    reference = articles("R313-5")
+
+
+class salaire_brut_annuel(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.YEAR
+    set_input = entree_bornee(0, None)
+    unit = "currency-EUR"
+    label = "Salaire brut de l'année civile (historique de carrière), en euros"
+    reference = articles("R341-4")
+    documentation = """
+    Salaires ayant supporté la cotisation maladie-invalidité de l'année, en
+    euros pour toutes les années (les années en francs sont converties à
+    6,55957 F/€). Sert au salaire annuel moyen et au seuil de cumul.
+    """
+
+
+class revenus_activite(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    set_input = entree_bornee(0, None, set_input_divide_by_period)
+    unit = "currency-EUR"
+    label = "Revenus d'activité et de remplacement du mois, pendant le service de la pension"
+    reference = articles("L341-12")
+    documentation = """
+    Revenus cumulés avec la pension (L341-12, R341-17). Une valeur donnée pour
+    une année est répartie sur ses 12 mois. Le cumul compare les 12 mois du 13e
+    au 2e mois précédant le mois calculé ; la poursuite d'activité à l'âge de
+    fin de la pension se lit sur le mois calculé.
+    """
