@@ -1,0 +1,41 @@
+# Every target creates .venv and installs the package on first use:
+# a fresh machine needs only Python 3.11+ (and make).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+N ?= 100000
+MONTH ?= 2025-06
+
+.PHONY: install simulate test test-yaml test-python serve benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ requis" if sys.version_info < (3, 11) else 0)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the package with its test tools
+
+simulate: $(STAMP)  ## Main job: population simulation on the built-in population
+	$(BIN)/openfisca-invalidite simulate --taille $(N) --mois $(MONTH) --sortie resultats
+
+test: test-yaml test-python  ## All tests: YAML cases (openfisca test) then pytest
+
+test-yaml: $(STAMP)
+	$(BIN)/openfisca test --country-package openfisca_invalidite tests
+
+test-python: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+serve: $(STAMP)  ## OpenFisca web API on $(HOST):$(PORT)
+	$(BIN)/openfisca serve --country-package openfisca_invalidite --bind $(HOST):$(PORT)
+
+benchmark: $(STAMP)  ## Chain timed against plain numpy at 10k, 100k, 1M people
+	$(BIN)/python benchmarks/chaine.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info resultats
