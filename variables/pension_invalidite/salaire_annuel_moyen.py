@@ -26,7 +26,7 @@ class salaire_annuel_moyen(Variable):
     euros de la date de l'arrêt ; la pension est ensuite revalorisée (voir
     pension_invalidite_avant_cumul). 0 si l'invalidité n'a pas commencé.
     Calcul vectoriel : boucle sur les années de carrière, jamais sur les
-    personnes ; les meilleures années sont tenues dans un tableau n × 10.
+    personnes ; les meilleures années sont choisies par np.partition.
     """
 
     def formula(individu, period, parameters):
@@ -39,6 +39,8 @@ class salaire_annuel_moyen(Variable):
 
         sam = parameters(period).pension_invalidite.salaire_annuel_moyen
         nombre_retenu = int(sam.nombre_annees_retenues)
+        profondeur = int(sam.profondeur_carriere)
+        tous = concernes.size == individu.count
         date_arret = date_arret[concernes]
         annee_arret = annee(date_arret)
         coefficients = p.pension_invalidite.revalorisation.coefficient_salaires
@@ -46,24 +48,27 @@ class salaire_annuel_moyen(Variable):
         plafonds = p.references_sociales.plafond_annuel_securite_sociale
         premiere_annee_plafond = min(int(v.instant_str[:4]) for v in plafonds.values_list)
 
-        meilleurs = np.zeros((concernes.size, nombre_retenu))
-        lignes = np.arange(concernes.size)
+        debut = max(int(annee_arret.min()) - profondeur, premiere_annee_plafond)
+        annees = range(debut, int(annee_arret.max()))
+        # Une ligne par année de carrière (float32 : 4 octets par personne et par année).
+        salaires = np.zeros((max(len(annees), nombre_retenu), concernes.size), dtype=np.float32)
+        annee_arret = annee_arret.astype(np.int16)
         annees_comptees = np.zeros(concernes.size, dtype=np.int64)
-        debut = max(int(annee_arret.min()) - int(sam.profondeur_carriere), premiere_annee_plafond)
-        for annee_salaire in range(debut, int(annee_arret.max())):
-            salaire = individu("salaire_brut_annuel", str(annee_salaire))[concernes]
-            retenu = (salaire > 0) & (annee_salaire < annee_arret) & (annee_salaire >= annee_arret - int(sam.profondeur_carriere))
+        for ligne, annee_salaire in enumerate(annees):
+            salaire = individu("salaire_brut_annuel", str(annee_salaire))
+            salaire = salaire if tous else salaire[concernes]
+            retenu = (salaire > 0) & (annee_salaire < annee_arret) & (annee_salaire >= annee_arret - profondeur)
             if not retenu.any():
                 continue
             plafond = plafonds(f"{annee_salaire}-01-01")
-            revalorisation = indice_arret / indice_cumule(coefficients, np.datetime64(f"{annee_salaire}-12-31"))
-            valeur = np.where(retenu, np.minimum(salaire, plafond) * revalorisation, 0.0)
+            revalorisation = (indice_arret / indice_cumule(coefficients, np.datetime64(f"{annee_salaire}-12-31"))).astype(np.float32)
+            valeur = salaires[ligne]
+            np.minimum(salaire, plafond, out=valeur)
+            valeur *= revalorisation
+            valeur[~retenu] = 0
             annees_comptees += retenu
-            # Garde les `nombre_retenu` meilleures valeurs : remplace la plus petite si dépassée.
-            colonne = meilleurs.argmin(axis=1)
-            remplace = valeur > meilleurs[lignes, colonne]
-            meilleurs[lignes[remplace], colonne[remplace]] = valeur[remplace]
-
+        # Les `nombre_retenu` meilleures années : partition, sans tri complet.
+        meilleures = np.partition(salaires, salaires.shape[0] - nombre_retenu, axis=0)[-nombre_retenu:]
         diviseur = np.clip(annees_comptees, 1, nombre_retenu)
-        resultat[concernes] = np.where(annees_comptees > 0, meilleurs.sum(axis=1) / diviseur, 0.0)
+        resultat[concernes] = np.where(annees_comptees > 0, meilleures.sum(axis=0, dtype=np.float64) / diviseur, 0.0)
         return resultat
