@@ -123,3 +123,18 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
         facteur = coefficient if np.isnan(limite) else np.where(resultat <= limite, coefficient, reduit)
         resultat = np.where(concerne, resultat * facteur, resultat)
     return resultat
+
+
+def date_naissance_verifiee(individu, period) -> np.ndarray:
+    """``date_naissance`` de chaque personne ; une naissance postérieure au
+    dernier jour de la période est une erreur d'entrée (jamais un âge négatif)."""
+    from openfisca_invalidite.validation import EntreeInvalide
+
+    naissance = individu("date_naissance", period)
+    trop_tard = naissance > fin(period)
+    if trop_tard.any():
+        raise EntreeInvalide(
+            individu, "date_naissance", "ETERNITY", np.flatnonzero(trop_tard),
+            f"date de naissance postérieure à la période calculée ({period})",
+        )
+    return naissance

@@ -2,10 +2,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import debut, fin
+from openfisca_invalidite.commons import date_naissance_verifiee, debut
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
-from openfisca_invalidite.validation import EntreeInvalide
 
 
 class age(Variable):
@@ -21,13 +20,7 @@ class age(Variable):
     """
 
     def formula(individu, period):
-        naissance = individu("date_naissance", period)
-        trop_tard = naissance > fin(period)
-        if trop_tard.any():
-            raise EntreeInvalide(
-                individu, "date_naissance", "ETERNITY", np.flatnonzero(trop_tard),
-                f"date de naissance postérieure à la période calculée ({period})",
-            )
+        naissance = date_naissance_verifiee(individu, period)
         jour = debut(period)
         annees = jour.astype("datetime64[Y]") - naissance.astype("datetime64[Y]")
         # L'anniversaire de l'année n'est pas encore passé au 1er du mois si

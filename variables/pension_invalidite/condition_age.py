@@ -3,7 +3,7 @@
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, debut, indice_mois, mois_aaaamm
+from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois, mois_aaaamm
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -26,7 +26,7 @@ class pension_invalidite_condition_age(Variable):
 
     def formula(individu, period, parameters):
         fin_de_droit = parameters(period).pension_invalidite.fin_de_droit
-        naissance = individu("date_naissance", period)
+        naissance = date_naissance_verifiee(individu, period)
         generation = mois_aaaamm(naissance)
         mois_naissance = indice_mois(naissance)
         mois_calcul = int(indice_mois(debut(period)))

@@ -1,0 +1,47 @@
+"""Un million de personnes pour un mois : la chaîne de la pension tourne.
+
+Banc d'essai, pas une assertion de temps : le temps et la mémoire sont
+affichés (pytest -s) et repris dans la note de clôture.
+"""
+
+import resource
+import time
+
+import numpy as np
+from openfisca_core.simulations import SimulationBuilder
+
+N = 1_000_000
+MOIS = "2025-06"
+
+
+def test_un_million_de_pensions(tbs, capsys):
+    rng = np.random.default_rng(2025)
+    debut = time.perf_counter()
+    simulation = SimulationBuilder().build_default_simulation(tbs, count=N)
+    simulation.set_input("date_naissance", "ETERNITY", np.datetime64("1964-01-01") + rng.integers(0, 365 * 35, N).astype("timedelta64[D]"))
+    simulation.set_input("date_debut_invalidite", "ETERNITY", np.datetime64("2008-01-01") + rng.integers(0, 365 * 17, N).astype("timedelta64[D]"))
+    categories = rng.choice(np.array(["non_classe", "categorie_1", "categorie_2", "categorie_3"]), N, p=[0.1, 0.2, 0.65, 0.05])
+    simulation.set_input("categorie_invalidite", MOIS, categories)
+    simulation.set_input("reduction_capacite_travail", MOIS, rng.uniform(0.5, 1, N))
+    simulation.set_input("duree_immatriculation", MOIS, rng.integers(0, 400, N))
+    simulation.set_input("heures_travaillees_12_mois", MOIS, rng.uniform(0, 1800, N))
+    for annee in range(1985, 2025):
+        simulation.set_input("salaire_brut_annuel", str(annee), rng.uniform(0, 60000, N).astype(np.float32))
+    prepare = time.perf_counter()
+    pension = simulation.calculate("pension_invalidite", MOIS)
+    mtp = simulation.calculate("majoration_tierce_personne", MOIS)
+    fin = time.perf_counter()
+    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    eligible = simulation.calculate("pension_invalidite_eligible", MOIS)
+    minimum = tbs.parameters(MOIS).pension_invalidite.montant.minimum
+    maximum = simulation.calculate("pension_invalidite_maximum", MOIS)
+    assert 0.2 < eligible.mean() < 0.9
+    assert np.all(pension[~eligible] == 0)
+    assert np.all((pension[eligible] >= minimum - 0.005) & (pension[eligible] <= maximum[eligible] + 0.005))
+    assert np.all((mtp > 0) == (eligible & (categories == "categorie_3")))
+    with capsys.disabled():
+        print(
+            f"\n[banc] {N:,} personnes, pension + MTP de {MOIS} : entrées {prepare - debut:.2f} s, "
+            f"calcul {fin - prepare:.2f} s, pic mémoire du processus {pic:.0f} Mo"
+        )
