@@ -11,7 +11,9 @@ from openfisca_invalidite.commons import (
     fin,
     indice_cumule,
     parametres_historiques,
+    premier_janvier,
     revalorisation_depuis,
+    valeur_a_dates,
 )
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
@@ -22,12 +24,12 @@ class salaire_annee_precedant_arret(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
-    label = "Salaire de l'année civile précédant l'arrêt, revalorisé à la date de l'arrêt"
+    label = "Salaire de l'année civile précédant l'arrêt de travail"
     reference = articles("R341-17")
     documentation = """
-    salaire_brut_annuel de l'année qui précède celle de l'arrêt, revalorisé par
-    les coefficients des salaires (L341-6) comme ceux du SAM. 2° du seuil de
-    cumul de R341-17 (avant le 1er avril 2022 : le seul terme du seuil).
+    salaire_brut_annuel de l'année qui précède celle de l'arrêt (montant de
+    cette année-là, non revalorisé). 2° du seuil de cumul de R341-17 (avant le
+    1er avril 2022 : le seul terme du seuil). 0 si l'invalidité n'a pas commencé.
     """
 
     def formula(individu, period):
@@ -35,14 +37,9 @@ class salaire_annee_precedant_arret(Variable):
         resultat = np.zeros(individu.count)
         commencee = date_arret <= fin(period)
         annee_precedente = annee(date_arret) - 1
-        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_salaires
         for annee_salaire in np.unique(annee_precedente[commencee]):
             qui = commencee & (annee_precedente == annee_salaire)
-            salaire = individu("salaire_brut_annuel", str(annee_salaire))
-            revalorisation = indice_cumule(coefficients, date_arret) / indice_cumule(
-                coefficients, np.datetime64(f"{annee_salaire}-12-31")
-            )
-            resultat = np.where(qui, salaire * revalorisation, resultat)
+            resultat = np.where(qui, individu("salaire_brut_annuel", str(annee_salaire)), resultat)
         return resultat
 
 
@@ -52,23 +49,33 @@ class pension_invalidite_seuil_cumul(Variable):
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
     label = "Seuil annuel au-delà duquel la pension est réduite en cas de cumul avec des revenus"
-    reference = articles("R341-17", "L341-12")
+    reference = articles("R341-17", "L341-12", "L341-6")
     documentation = """
     Depuis le 1er avril 2022 : le plus élevé du SAM (1°) et du salaire de
     l'année civile précédant l'arrêt (2°), ce dernier limité à 1 PASS, puis
-    1,5 PASS depuis le 30 juillet 2023 (PASS de l'année du mois calculé).
-    Avant : le salaire de l'année précédant l'arrêt, sans limite. Les deux
-    termes sont revalorisés jusqu'au mois calculé comme la pension (L341-6).
+    1,5 PASS depuis le 30 juillet 2023 — le PASS « alors en vigueur », celui de
+    l'année de ce salaire. Avant : le salaire de l'année précédant l'arrêt, sans
+    limite. Le 2° est revalorisé jusqu'à l'arrêt par les coefficients des
+    salaires, comme le SAM ; puis les deux termes suivent la revalorisation des
+    pensions jusqu'au mois calculé (« revalorisés selon les modalités de L341-6 »).
     """
 
     def formula(individu, period, parameters):
-        p = parameters(period)
-        cumul = p.pension_invalidite.cumul_revenus
-        plafond = cumul.plafond_salaire_reference_en_pass * p.references_sociales.plafond_annuel_securite_sociale
-        salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond)
-        seuil = np.maximum(individu("salaire_annuel_moyen", period), salaire_precedent) if cumul.seuil_inclut_salaire_annuel_moyen else salaire_precedent
-        revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
-        return revalorisation_depuis(seuil, individu("date_debut_invalidite", period), debut(period), revalorisation.coefficient_pensions)
+        cumul = parameters(period).pension_invalidite.cumul_revenus
+        historique = parametres_historiques(individu)
+        date_arret = individu("date_debut_invalidite", period)
+        annee_salaire = annee(date_arret) - 1
+        plafond = cumul.plafond_salaire_reference_en_pass * valeur_a_dates(
+            historique.references_sociales.plafond_annuel_securite_sociale, premier_janvier(annee_salaire)
+        )
+        coefficients = historique.pension_invalidite.revalorisation.coefficient_salaires
+        revalorisation_salaire = indice_cumule(coefficients, date_arret) / indice_cumule(coefficients, premier_janvier(annee_salaire + 1) - 1)
+        salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond) * revalorisation_salaire
+        if cumul.seuil_inclut_salaire_annuel_moyen:
+            seuil = np.maximum(individu("salaire_annuel_moyen", period), salaire_precedent)
+        else:
+            seuil = salaire_precedent
+        return revalorisation_depuis(seuil, date_arret, debut(period), historique.pension_invalidite.revalorisation.coefficient_pensions)
 
 
 class pension_invalidite_reduction_cumul(Variable):
@@ -82,8 +89,11 @@ class pension_invalidite_reduction_cumul(Variable):
     Sur les 12 mois du 13e au 2e mois précédant le mois calculé (R341-17 II) :
     dépassement = 12 × pension avant cumul + revenus_activite − seuil ; la
     pension du mois est réduite de taux × dépassement / 12 (taux : 100 % avant
-    le 1er avril 2022, 50 % depuis). Avant 2022 la loi comparait deux trimestres
-    consécutifs : rapporté ici aux mêmes 12 mois (simplification).
+    le 1er avril 2022, 50 % depuis : « un douzième de 50 % du dépassement »).
+    Simplifications : la loi contrôle chaque trimestre et applique la réduction
+    aux trois mois suivants ; le modèle refait le contrôle chaque mois sur la
+    fenêtre glissante de 12 mois. Avant 2022 la loi comparait deux trimestres
+    consécutifs : rapporté ici aux mêmes 12 mois.
     """
 
     def formula(individu, period, parameters):
