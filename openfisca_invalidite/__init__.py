@@ -13,6 +13,7 @@ from pathlib import Path
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from openfisca_invalidite import entities
+from openfisca_invalidite import web_api  # noqa: F401 — durcit l'API web (docs/web_api.md)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -1,0 +1,284 @@
+"""Durcissement de l'API web OpenFisca (``openfisca serve``) pour ce paquet.
+
+OpenFisca-Core 46 répond 500 (« Internal server error ») à plusieurs erreurs
+qui sont des erreurs de la requête, pas du serveur (voir docs/web_api.md) :
+
+* une variable mensuelle demandée pour une année ou pour ``ETERNITY``
+  (``ValueError`` de ``Simulation._check_period_consistency`` :
+  openfisca-core#916, ouvert en 2019) ;
+* une période antérieure aux barèmes (``ParameterNotFoundError``) ;
+* un identifiant qui contient « / » (le découpage du chemin échoue) ;
+* le gestionnaire ``UnicodeEncodeError`` de ``app.py`` construit son message
+  avec ``e[1]`` (``TypeError``) ;
+* ``NaN``/``Infinity`` (ou ``1e999``) sur une variable sans contrôle de domaine
+  donnent une réponse 200 au JSON non standard.
+
+Ce module enveloppe ``openfisca_web_api.handlers.calculate`` et ``.trace`` :
+la situation est contrôlée avant le calcul, et ces erreurs deviennent des
+``SituationParsingError`` (que ``app.py`` rend déjà en 4xx) dont le chemin
+nomme le champ fautif (entité/identifiant/variable/période). Les messages
+d'erreur à clé numérique (« 2019 ») que ``dpath`` transformait en liste de
+2 020 ``null`` sont remis en objets. Si l'application Flask est fabriquée
+après le chargement du paquet par ``openfisca serve``, sa taille de requête
+est bornée (413 en JSON).
+
+L'installation est faite au chargement du paquet (``openfisca_invalidite/__init__.py``),
+est idempotente (une fonction déjà enveloppée ne l'est pas deux fois) et ne
+modifie aucun fichier d'OpenFisca-Core. Sans ``openfisca_web_api`` (extra
+``web-api`` absent), elle ne fait rien.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+
+from openfisca_core import periods
+from openfisca_core.errors import ParameterNotFoundError, SituationParsingError
+
+# Bornes d'une requête : l'API sert à expliquer des cas, pas à simuler une
+# population (pour cela : ``openfisca-invalidite simulate``).
+TAILLE_MAXIMALE_REQUETE = 2 * 1024 * 1024  # octets, au-delà : 413
+PERSONNES_MAXIMUM = 500
+VALEURS_MAXIMUM = 50_000  # valeurs (variable × période) d'entrée, toutes entités
+CALCULS_MAXIMUM = 2_000  # valeurs demandées (null)
+PERSONNES_AXES_MAXIMUM = 2_000  # personnes × produit des « count » des axes
+CODE_TROP_GRAND = 413
+
+_MARQUE = "_durci_par_openfisca_invalidite"
+
+
+def _erreur(chemin, message: str, code: int = 400) -> SituationParsingError:
+    erreur = SituationParsingError([str(element) for element in chemin], message, code=code)
+    erreur.error = _sans_listes(erreur.error)
+    return erreur
+
+
+def _sans_listes(erreur):
+    """``dpath.new`` crée une liste quand une clé est numérique (« 2019 ») :
+    l'erreur devenait ``[null, …, null, message]``. On rend un objet."""
+    if isinstance(erreur, list):
+        return {str(indice): _sans_listes(valeur) for indice, valeur in enumerate(erreur) if valeur is not None}
+    if isinstance(erreur, dict):
+        return {cle: _sans_listes(valeur) for cle, valeur in erreur.items()}
+    return erreur
+
+
+def _parcourir(valeur, chemin=()):
+    """(chemin, feuille) de chaque feuille d'un JSON décodé, clés comprises."""
+    if isinstance(valeur, dict):
+        for cle, sous_valeur in valeur.items():
+            yield (*chemin, cle), cle
+            yield from _parcourir(sous_valeur, (*chemin, cle))
+    elif isinstance(valeur, list):
+        for indice, sous_valeur in enumerate(valeur):
+            yield from _parcourir(sous_valeur, (*chemin, indice))
+    else:
+        yield chemin, valeur
+
+
+def _verifier_feuilles(input_data) -> None:
+    for chemin, feuille in _parcourir(input_data):
+        if isinstance(feuille, float) and not math.isfinite(feuille):
+            raise _erreur(chemin, f"valeur non finie ({feuille}) : NaN et Infinity ne sont pas des nombres JSON admis.")
+        if isinstance(feuille, str):
+            try:
+                feuille.encode("utf-8")
+            except UnicodeError:
+                raise _erreur(chemin, "chaîne invalide (caractère non codable en UTF-8).") from None
+
+
+def _periode_compatible(variable, periode) -> str | None:
+    """Message d'erreur si la variable ne peut être calculée sur la période
+    (mêmes règles que ``Simulation._check_period_consistency``), sinon None."""
+    unite = variable.definition_period
+    if unite == periods.DateUnit.ETERNITY:
+        return None
+    noms = {periods.DateUnit.YEAR: "une année (ex. « 2025 »)", periods.DateUnit.MONTH: "un mois (ex. « 2025-06 »)"}
+    attendu = noms.get(unite, str(unite))
+    if periode.unit != unite or periode.size != 1:
+        return (
+            f"« {variable.name} » se calcule pour {attendu}, pas pour « {periode} ». "
+            "Demander chaque sous-période séparément (cf. openfisca-core#916)."
+        )
+    return None
+
+
+def _verifier_situation(tax_benefit_system, input_data) -> None:
+    """Contrôles qui précèdent le calcul ; lève ``SituationParsingError`` (4xx)."""
+    if not isinstance(input_data, dict):
+        return  # le constructeur de simulation d'OpenFisca répond déjà 400
+    _verifier_feuilles(input_data)
+    pluriels = {entite.plural: entite for entite in tax_benefit_system.entities}
+    valeurs = calculs = 0
+    personnes = 1
+    for pluriel, instances in input_data.items():
+        if pluriel not in pluriels or not isinstance(instances, dict):
+            continue  # erreur déjà nommée par OpenFisca
+        entite = pluriels[pluriel]
+        if entite.is_person:
+            personnes = max(len(instances), 1)
+            if len(instances) > PERSONNES_MAXIMUM:
+                raise _erreur(
+                    [pluriel],
+                    f"{len(instances)} personnes : au plus {PERSONNES_MAXIMUM} par requête "
+                    "(pour une population, utiliser « openfisca-invalidite simulate »).",
+                    CODE_TROP_GRAND,
+                )
+        for identifiant, contenu in instances.items():
+            if "/" in str(identifiant):
+                raise _erreur([pluriel], f"identifiant « {identifiant} » invalide : le caractère « / » n'est pas admis.")
+            if not isinstance(contenu, dict):
+                continue
+            for nom, par_periode in contenu.items():
+                if "/" in str(nom):
+                    raise _erreur([pluriel, identifiant], f"nom de variable « {nom} » invalide.")
+                if not isinstance(par_periode, dict) or not tax_benefit_system.variables.get(nom):
+                    continue  # rôle de groupe, ou variable inconnue (404 d'OpenFisca)
+                variable = tax_benefit_system.variables[nom]
+                for cle, valeur in par_periode.items():
+                    chemin = [pluriel, identifiant, nom, cle]
+                    if "/" in str(cle):
+                        raise _erreur(chemin, f"période « {cle} » invalide.")
+                    if valeur is not None:
+                        valeurs += 1
+                        continue
+                    calculs += 1
+                    try:
+                        periode = periods.period(cle)
+                    except Exception:  # noqa: BLE001 — OpenFisca nomme déjà la période illisible
+                        continue
+                    message = _periode_compatible(variable, periode)
+                    if message:
+                        raise _erreur(chemin, message)
+    if valeurs > VALEURS_MAXIMUM or calculs > CALCULS_MAXIMUM:
+        raise _erreur(
+            ["situation"],
+            f"situation trop grande : {valeurs} valeurs d'entrée (au plus {VALEURS_MAXIMUM}) "
+            f"et {calculs} valeurs demandées (au plus {CALCULS_MAXIMUM}).",
+            CODE_TROP_GRAND,
+        )
+    axes = input_data.get("axes")
+    if isinstance(axes, list):
+        produit = 1
+        for i, axe_parallele in enumerate(axes):
+            comptes = [axe.get("count") for axe in axe_parallele if isinstance(axe, dict)] if isinstance(axe_parallele, list) else []
+            compte = max([c for c in comptes if isinstance(c, int) and not isinstance(c, bool)], default=1)
+            produit *= max(compte, 1)
+            if personnes * produit > PERSONNES_AXES_MAXIMUM:
+                raise _erreur(
+                    ["axes", i],
+                    f"les axes multiplient la situation en {personnes * produit} personnes "
+                    f"(au plus {PERSONNES_AXES_MAXIMUM}).",
+                    CODE_TROP_GRAND,
+                )
+
+
+def _demandes(input_data):
+    """Chemins (entité, identifiant, variable, période) des valeurs demandées."""
+    if not isinstance(input_data, dict):
+        return []
+    return [
+        (pluriel, identifiant, nom, cle)
+        for pluriel, instances in input_data.items() if isinstance(instances, dict)
+        for identifiant, contenu in instances.items() if isinstance(contenu, dict)
+        for nom, par_periode in contenu.items() if isinstance(par_periode, dict)
+        for cle, valeur in par_periode.items() if valeur is None
+    ]
+
+
+def _debut(cle):
+    try:
+        return periods.period(cle).start
+    except Exception:  # noqa: BLE001
+        return periods.instant("9999-12-31")
+
+
+def _verifier_resultat(resultat) -> None:
+    """Aucun NaN/Infinity dans la réponse (JSON non standard)."""
+    for chemin, feuille in _parcourir(resultat):
+        if isinstance(feuille, float) and not math.isfinite(feuille):
+            raise _erreur(
+                chemin,
+                f"le calcul donne une valeur non finie ({feuille}) : une entrée est hors de toute échelle plausible.",
+            )
+
+
+def durcir(fonction):
+    """Enveloppe un gestionnaire de ``openfisca_web_api.handlers`` (idempotent)."""
+    if getattr(fonction, _MARQUE, False):
+        return fonction
+
+    @functools.wraps(fonction)
+    def gestionnaire(tax_benefit_system, input_data):
+        _verifier_situation(tax_benefit_system, input_data)
+        try:
+            resultat = fonction(tax_benefit_system, input_data)
+        except SituationParsingError as erreur:
+            erreur.error = _sans_listes(erreur.error)
+            raise
+        except ParameterNotFoundError as erreur:
+            demandes = sorted(_demandes(input_data), key=lambda chemin: _debut(chemin[3]))
+            chemin = demandes[0] if demandes else ["situation"]
+            raise _erreur(
+                chemin,
+                f"période hors du champ des barèmes : le paramètre « {erreur.name} » n'existe pas "
+                f"au {erreur.instant_str}.",
+            ) from erreur
+        except ValueError as erreur:
+            # Filet de sécurité pour openfisca-core#916 (normalement arrêté avant).
+            if not str(erreur).startswith("Unable to compute variable"):
+                raise
+            demandes = _demandes(input_data)
+            raise _erreur(demandes[0] if demandes else ["situation"], str(erreur)) from erreur
+        except UnicodeError as erreur:
+            raise _erreur(["situation"], f"chaîne invalide : {erreur.reason}.") from erreur
+        _verifier_resultat(resultat)
+        return resultat
+
+    setattr(gestionnaire, _MARQUE, True)
+    return gestionnaire
+
+
+def borner_application(create_app):
+    """Enveloppe ``create_app`` : requêtes limitées à TAILLE_MAXIMALE_REQUETE (413 en JSON)."""
+    if getattr(create_app, _MARQUE, False):
+        return create_app
+
+    @functools.wraps(create_app)
+    def fabrique(*args, **kwargs):
+        from flask import jsonify
+
+        app = create_app(*args, **kwargs)
+        app.config["MAX_CONTENT_LENGTH"] = TAILLE_MAXIMALE_REQUETE
+
+        @app.errorhandler(413)
+        def trop_grande(_erreur):
+            reponse = jsonify({"situation": f"requête trop grande : au plus {TAILLE_MAXIMALE_REQUETE} octets."})
+            reponse.status_code = 413
+            return reponse
+
+        return app
+
+    setattr(fabrique, _MARQUE, True)
+    return fabrique
+
+
+def installer() -> bool:
+    """Installe le durcissement ; renvoie False si l'API web n'est pas installée."""
+    try:
+        from openfisca_web_api import handlers
+    except ImportError:
+        return False
+    handlers.calculate = durcir(handlers.calculate)
+    handlers.trace = durcir(handlers.trace)
+    # ``openfisca serve`` a déjà importé ``create_app`` quand il charge le paquet :
+    # on remplace le nom là où il a été importé (sans importer Flask sinon).
+    for module in ("openfisca_web_api.app", "openfisca_web_api.scripts.serve"):
+        if module in sys.modules and hasattr(sys.modules[module], "create_app"):
+            sys.modules[module].create_app = borner_application(sys.modules[module].create_app)
+    return True
+
+
+installer()
