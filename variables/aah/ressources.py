@@ -1,0 +1,90 @@
+"""Ressources retenues pour l'AAH (L821-3, D821-2 s., R532-3) : revenu net
+catégoriel de l'année N-2, ou des 3 derniers mois × 4 pour qui travaille."""
+
+import numpy as np
+from openfisca_core.errors import ParameterNotFoundError
+from openfisca_core.periods import DateUnit, Period
+from openfisca_core.populations import ADD
+from openfisca_core.variables import Variable
+
+from openfisca_invalidite.entities import Famille, Individu
+from openfisca_invalidite.references import articles
+
+
+
+
+def pension_de_l_annee(individu, annee):
+    """Pension d'invalidité servie pendant l'année ; 0 pour une année antérieure
+    aux paramètres de la pension (avant 2015, hors du champ du modèle)."""
+    try:
+        return individu("pension_invalidite", annee, options=[ADD])
+    except ParameterNotFoundError:
+        return np.zeros(individu.count)
+
+
+class aah_base_ressources_individu(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    unit = "currency-EUR"
+    label = "Ressources annuelles d'une personne retenues pour l'AAH (euros par an)"
+    reference = articles("L821-3", "D821-2", "R532-3", "R821-4-1")
+    documentation = """
+    Régime annuel : revenus de l'année civile N-2 — (revenus_activite +
+    pension_invalidite) après l'abattement de 10 % du revenu net catégoriel,
+    + autres_ressources. Régime trimestriel (revenus_activite > 0 dans les
+    3 mois précédant le mois calculé, décret 2010-1403) : mêmes ressources sur
+    ces 3 mois × 4. La pension d'une année antérieure à 2015 (hors des
+    paramètres de la pension) compte pour 0. L'ASI n'est pas retenue (non imposable). Simplifications :
+    pas de minimum ni de plafond de l'abattement de 10 %, pas d'abattements
+    propres à l'AAH sur les revenus d'activité (D821-9), ni de neutralisation
+    en cas de changement de situation (R821-4-1). La pension entre à la fois
+    dans ces ressources et dans le différentiel de L821-1 (pratique CAF décrite
+    par regles.md § 7, contestée en justice : à confirmer).
+    """
+
+    def formula(individu, period, parameters):
+        abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
+        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-3).start, 3))
+        activite_3_mois = individu("revenus_activite", trois_mois, options=[ADD])
+        trimestriel = 4 * (
+            (1 - abattement) * (activite_3_mois + individu("pension_invalidite", trois_mois, options=[ADD]))
+            + individu("autres_ressources", trois_mois, options=[ADD])
+        )
+        annee = period.n_2
+        annuel = (1 - abattement) * (
+            individu("revenus_activite", annee, options=[ADD]) + pension_de_l_annee(individu, annee)
+        ) + individu("autres_ressources", annee, options=[ADD])
+        return np.where(activite_3_mois > 0, trimestriel, annuel)
+
+
+class aah_ressources_conjoint(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    unit = "currency-EUR"
+    label = "Ressources annuelles du conjoint retenues pour l'AAH conjugalisée, après abattement"
+    reference = articles("D821-2", "Décret 2022-42")
+    documentation = """
+    Ressources de l'autre parent de la famille s'il y a couple (0 sinon),
+    diminuées de 20 % jusqu'au 31 décembre 2021, puis d'un abattement
+    forfaitaire de 5 000 € + 1 400 € par enfant (décret 2022-42).
+    """
+
+    def formula(individu, period, parameters):
+        taux = parameters(period).aah.ressources.abattement_conjoint_proportionnel
+        return (1 - taux) * _ressources_du_conjoint(individu, period)
+
+    def formula_2022_01_01(individu, period, parameters):
+        p = parameters(period).aah.ressources
+        abattement = p.abattement_conjoint_forfaitaire + p.abattement_conjoint_par_enfant * individu.famille(
+            "nombre_enfants_a_charge", period
+        )
+        return np.maximum(_ressources_du_conjoint(individu, period) - abattement, 0)
+
+
+def _ressources_du_conjoint(individu, period):
+    parent = individu.has_role(Famille.PARENT)
+    propres = individu("aah_base_ressources_individu", period) * parent
+    des_parents = individu.famille.sum(propres, role=Famille.PARENT)
+    return np.where(individu.famille("en_couple", period) & parent, des_parents - propres, 0.0)
