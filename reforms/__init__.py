@@ -10,6 +10,7 @@ Chaque réforme est une classe ``Reform`` :
 
 Fabriques pour les variantes : ``reforme_age_retraite`` (âge légal, fin de la
 pension d'invalidité, par générations et date d'effet), ``reforme_taux_categorie``,
+``reforme_conjugalisation_aah``,
 ``reforme_majoration`` (un paramètre × facteur), ``reforme_parametres`` (un
 dictionnaire ou un YAML de valeurs datées).
 
@@ -28,6 +29,13 @@ from openfisca_invalidite.reforms.age_retraite import (
     RetourA62,
     reforme_age_retraite,
 )
+from openfisca_invalidite.reforms.asi_aah import (
+    AahConjugalisee,
+    AahDeconjugalisee2022,
+    AahMontantPlus10,
+    AsiPlafondsPlus10,
+    reforme_conjugalisation_aah,
+)
 from openfisca_invalidite.reforms.montants import (
     MaximumsPlus10Points,
     MinimumPlus10,
@@ -36,7 +44,7 @@ from openfisca_invalidite.reforms.montants import (
     reforme_taux_categorie,
 )
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, reforme_majoration, reforme_parametres
-from openfisca_invalidite.reforms.structurelles import FinPensionAgeLegal
+from openfisca_invalidite.reforms.structurelles import FinPensionAgeLegal, PlancherAAH
 
 REFORMES: dict[str, type[Reform]] = {
     "age_fin_64": AgeFinPension64,
@@ -48,6 +56,11 @@ REFORMES: dict[str, type[Reform]] = {
     "minimum_plus_10": MinimumPlus10,
     "mtp_plus_10": MtpPlus10,
     "maximums_plus_10_points": MaximumsPlus10Points,
+    "asi_plafond_plus_10": AsiPlafondsPlus10,
+    "aah_montant_plus_10": AahMontantPlus10,
+    "aah_conjugalisee": AahConjugalisee,
+    "aah_deconjugalisee_2022": AahDeconjugalisee2022,
+    "plancher_aah": PlancherAAH,
 }
 
 
@@ -80,6 +93,7 @@ __all__ = [
     "chemin",
     "reforme",
     "reforme_age_retraite",
+    "reforme_conjugalisation_aah",
     "reforme_majoration",
     "reforme_parametres",
     "reforme_taux_categorie",

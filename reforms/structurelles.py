@@ -9,6 +9,7 @@ de la variable d'origine. ``self.replace_variable`` la remplacerait entièrement
 
 from __future__ import annotations
 
+import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.reforms import Reform
 from openfisca_core.variables import Variable
@@ -61,3 +62,45 @@ class FinPensionAgeLegal(Reform):
 
     def apply(self):
         self.update_variable(pension_invalidite_condition_age)
+
+
+def _appeler(formule, population, period, parameters):
+    """Appelle une formule OpenFisca avec les arguments qu'elle attend."""
+    if formule.__code__.co_argcount >= 3:
+        return formule(population, period, parameters)
+    return formule(population, period)
+
+
+class PlancherAAH(Reform):
+    """La pension d'invalidité (avant cumul) ne peut être inférieure au montant
+    maximal de l'AAH : pour tout pensionné éligible, pension = max(pension
+    calculée par la loi en vigueur, montant de l'AAH du mois).
+
+    Idée débattue d'un minimum d'invalidité au niveau de l'AAH (aujourd'hui
+    le minimum L341-5, aligné sur l'AVTS, vaut environ le tiers de l'AAH et
+    l'écart est comblé par l'ASI puis l'AAH différentielle, sous conditions de
+    ressources). Pour mesurer qui gagne (pensionnés sans droit à l'ASI ni à
+    l'AAH, p. ex. à cause des ressources du foyer) et le transfert du FSI et de
+    l'État vers l'assurance invalidité. La formule d'origine est reprise telle
+    quelle puis relevée (patron ``update_variable`` réutilisant la formule du
+    système de référence) ; le plancher s'applique après le maximum de la
+    catégorie et avant la réduction pour cumul avec des revenus.
+    """
+
+    name = "Pension d'invalidité au moins égale au montant maximal de l'AAH"
+
+    def apply(self):
+        origine = self.baseline.get_variable("pension_invalidite_avant_cumul", check_existence=True)
+        formules = dict(origine.formulas)
+
+        def plancher(individu, period, parameters):
+            formule = origine.get_formula(period)
+            montant = _appeler(formule, individu, period, parameters)
+            montant_aah = parameters(period).aah.montant_maximum
+            eligible = individu("pension_invalidite_eligible", period)
+            return np.where(eligible, np.maximum(montant, montant_aah), montant)
+
+        attributs = {"__module__": __name__}
+        for date_formule in formules:
+            attributs["formula" if date_formule == "0001-01-01" else "formula_" + date_formule.replace("-", "_")] = plancher
+        self.update_variable(type("pension_invalidite_avant_cumul", (Variable,), attributs))

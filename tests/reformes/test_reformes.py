@@ -30,7 +30,10 @@ from openfisca_invalidite.reforms import (
     reforme_taux_categorie,
 )
 
-NOMS_ATTENDUS = {"age_fin_64", "retour_62", "acceleration_64_1968", "taux_cat1_40", "mtp_plus_10", "fin_a_age_legal"}
+NOMS_ATTENDUS = {
+    "age_fin_64", "retour_62", "acceleration_64_1968", "taux_cat1_40", "mtp_plus_10", "fin_a_age_legal",
+    "asi_plafond_plus_10", "aah_conjugalisee", "plancher_aah",
+}
 
 
 def simuler(tbs, individus: dict, variable: str, periode: str) -> np.ndarray:
