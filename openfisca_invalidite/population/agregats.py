@@ -1,0 +1,108 @@
+"""Agrégats pondérés d'un tableau de résultats (sortie de :func:`.moteur.simuler`).
+
+- :func:`agreger` : bénéficiaires, coût mensuel et annuel, montant moyen, par
+  prestation et par scénario, pour l'ensemble, par catégorie et par tranche d'âge ;
+- :func:`ecarts_reformes` : pour chaque réforme, écart de coût par prestation,
+  gagnants et perdants (sur la somme des prestations versées à la personne),
+  gain moyen des gagnants et perte moyenne des perdants, pour l'ensemble et
+  par tranche d'âge et catégorie.
+
+Tout est pondéré par ``poids`` ; un montant compte un bénéficiaire s'il est > 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, PRESTATIONS, colonne, scenarios_de
+
+DIMENSIONS = ("ensemble", "categorie_invalidite", "tranche_age")
+SEUIL_GAIN = 0.005  # euro : en deçà, ni gagnant ni perdant (arrondi au centime)
+
+
+def prestations_de(resultats: pd.DataFrame) -> list[str]:
+    return [p for p in PRESTATIONS if p in resultats.columns]
+
+
+def _groupes(resultats: pd.DataFrame):
+    for dimension in DIMENSIONS:
+        if dimension == "ensemble":
+            yield dimension, "ensemble", np.ones(len(resultats), dtype=bool)
+            continue
+        valeurs = resultats[dimension]
+        for modalite in (valeurs.cat.categories if hasattr(valeurs, "cat") else sorted(valeurs.unique())):
+            yield dimension, str(modalite), (valeurs == modalite).to_numpy()
+
+
+def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
+    """Table longue : scenario, prestation, dimension, modalite, beneficiaires,
+    cout_mensuel, cout_annuel, montant_moyen (par bénéficiaire et par mois),
+    personnes (lignes du fichier).
+
+    ``nombre_mois`` : 1 si les montants sont ceux d'un mois (coût annuel = 12 ×),
+    12 s'ils sont sommés sur une année (coût mensuel = 1/12).
+    """
+    poids = resultats["poids"].to_numpy()
+    lignes = []
+    for scenario in scenarios_de(resultats):
+        montants = {p: resultats[colonne(p, scenario)].to_numpy(dtype=np.float64)
+                    for p in prestations_de(resultats) if colonne(p, scenario) in resultats}
+        montants["total"] = sum(montants.values())
+        for dimension, modalite, masque in _groupes(resultats):
+            w = poids[masque]
+            for prestation, valeurs in montants.items():
+                v = valeurs[masque]
+                beneficiaires = float(w[v > 0].sum())
+                cout = float((w * v).sum())
+                cout_mensuel = cout / nombre_mois
+                lignes.append({
+                    "scenario": scenario, "prestation": prestation, "dimension": dimension, "modalite": modalite,
+                    "beneficiaires": beneficiaires, "cout_mensuel": cout_mensuel, "cout_annuel": cout_mensuel * 12,
+                    "montant_moyen": cout_mensuel / beneficiaires if beneficiaires else 0.0,
+                    "personnes": int(masque.sum()),
+                })
+    return pd.DataFrame(lignes)
+
+
+def gains(resultats: pd.DataFrame, scenario: str) -> np.ndarray:
+    """Gain mensuel (ou annuel) de chaque personne sous la réforme : somme des prestations."""
+    base = sum(resultats[p].to_numpy(dtype=np.float64) for p in prestations_de(resultats))
+    reforme = sum(resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) for p in prestations_de(resultats))
+    return reforme - base
+
+
+def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
+    """Une ligne par réforme × dimension × modalité : écarts de coût par prestation
+    (``ecart_cout_annuel_<prestation>``, ``ecart_cout_annuel_total``), gagnants,
+    perdants, inchanges (effectifs pondérés), gain_moyen, perte_moyenne
+    (mensuels, parmi gagnants / perdants)."""
+    poids = resultats["poids"].to_numpy()
+    lignes = []
+    for scenario in scenarios_de(resultats)[1:]:
+        gain = gains(resultats, scenario) / nombre_mois
+        for dimension, modalite, masque in _groupes(resultats):
+            w, g = poids[masque], gain[masque]
+            gagne, perd = g > SEUIL_GAIN, g < -SEUIL_GAIN
+            ligne = {"reforme": scenario, "dimension": dimension, "modalite": modalite}
+            for p in prestations_de(resultats):
+                ecart = resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) - resultats[p].to_numpy(dtype=np.float64)
+                ligne[f"ecart_cout_annuel_{p}"] = float((w * ecart[masque]).sum()) * 12 / nombre_mois
+            ligne["ecart_cout_annuel_total"] = float((w * g).sum()) * 12
+            ligne["gagnants"] = float(w[gagne].sum())
+            ligne["perdants"] = float(w[perd].sum())
+            ligne["inchanges"] = float(w[~gagne & ~perd].sum())
+            ligne["gain_moyen"] = float(np.average(g[gagne], weights=w[gagne])) if gagne.any() else 0.0
+            ligne["perte_moyenne"] = float(-np.average(g[perd], weights=w[perd])) if perd.any() else 0.0
+            lignes.append(ligne)
+    return pd.DataFrame(lignes)
+
+
+def resume(agregats: pd.DataFrame) -> pd.DataFrame:
+    """Vue courte : ensemble, par scénario et prestation (bénéficiaires, coût annuel en M€)."""
+    vue = agregats[agregats["dimension"] == "ensemble"].copy()
+    vue["cout_annuel_M€"] = vue["cout_annuel"] / 1e6
+    return vue[["scenario", "prestation", "beneficiaires", "montant_moyen", "cout_annuel_M€"]].round(1)
+
+
+__all__ = ["DIMENSIONS", "LOI_EN_VIGUEUR", "agreger", "ecarts_reformes", "gains", "resume"]

@@ -1,0 +1,351 @@
+"""Moteur de simulation de population : OpenFisca, par blocs de familles.
+
+Chaque bloc (un ensemble de familles entières) devient une ``Simulation``
+OpenFisca construite par ``SimulationBuilder`` sur des tableaux numpy
+(``declare_person_entity`` / ``join_with_persons`` / ``set_input``), jamais
+personne par personne. Le bloc est calculé pour la loi en vigueur puis pour
+chaque réforme, et la simulation est libérée : la mémoire reste bornée par la
+taille d'un bloc, quelle que soit la taille de la population.
+
+``moteur="dask"`` distribue les mêmes blocs sur un cluster Dask
+(``LocalCluster`` par défaut, ou un ordonnanceur existant) : chaque bloc est
+calculé par la même fonction, les résultats sont donc identiques.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from openfisca_core import periods
+from openfisca_core.simulations import SimulationBuilder
+
+from openfisca_invalidite.population.schema import colonnes_salaire, valider_population
+
+#: Variables calculées, dans l'ordre de la chaîne ; asi/aah quand elles existent.
+VARIABLES = (
+    "pension_invalidite_eligible",
+    "salaire_annuel_moyen",
+    "pension_invalidite",
+    "majoration_tierce_personne",
+    "asi",
+    "aah",
+)
+#: Prestations versées (montants sommés en coût).
+PRESTATIONS = ("pension_invalidite", "majoration_tierce_personne", "asi", "aah")
+#: Entrées mensuelles du schéma : même valeur pour chaque mois de la fenêtre.
+ENTREES_MENSUELLES = (
+    "categorie_invalidite",
+    "reduction_capacite_travail",
+    "duree_immatriculation",
+    "heures_travaillees_12_mois",
+    "salaire_cotise_12_mois",
+    "revenus_activite",
+    "taux_incapacite",
+    "aah_restriction_substantielle_durable_acces_emploi",
+    "autres_ressources",
+)
+#: Mois d'historique donnés aux entrées mensuelles avant la période calculée
+#: (le cumul regarde 13 mois en arrière, les ressources de l'ASI/AAH jusqu'à N-2).
+MOIS_HISTORIQUE = 36
+LOI_EN_VIGUEUR = "loi_en_vigueur"
+TAILLE_BLOC = 50_000
+
+
+class ReformeInconnue(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# --------------------------------------------------------------------------- réformes
+def reformes_disponibles() -> dict:
+    """Registre ``openfisca_invalidite.reforms.REFORMES`` (vide s'il n'existe pas encore)."""
+    try:
+        from openfisca_invalidite.reforms import REFORMES  # installé (wheel)
+    except ImportError:
+        try:
+            from reforms import REFORMES  # dépôt, si le dossier est importable
+        except ImportError:
+            return {}
+    return dict(REFORMES)
+
+
+def resoudre_reforme(reforme) -> tuple[str, type]:
+    """Nom et classe ``Reform`` d'une réforme donnée par son nom du registre,
+    par sa classe, par un couple (nom, classe) ou par une fabrique sans argument."""
+    from openfisca_core.reforms import Reform
+
+    if isinstance(reforme, tuple):
+        nom, classe = reforme
+        return str(nom), resoudre_reforme(classe)[1]
+    if isinstance(reforme, str):
+        registre = reformes_disponibles()
+        if reforme not in registre:
+            noms = ", ".join(sorted(registre)) or "aucune (registre openfisca_invalidite.reforms.REFORMES absent ou vide)"
+            msg = f"réforme inconnue « {reforme} » ; réformes disponibles : {noms}"
+            raise ReformeInconnue(msg)
+        return reforme, resoudre_reforme(registre[reforme])[1]
+    if isinstance(reforme, type) and issubclass(reforme, Reform):
+        return reforme.__name__, reforme
+    if callable(reforme):
+        classe = reforme()
+        if isinstance(classe, type) and issubclass(classe, Reform):
+            return getattr(reforme, "__name__", classe.__name__), classe
+    msg = f"réforme illisible : {reforme!r} (nom du registre, classe Reform ou fabrique)"
+    raise TypeError(msg)
+
+
+@functools.lru_cache(maxsize=8)
+def _systemes(reformes: tuple) -> dict:
+    """{scénario: système socio-fiscal}, construits une fois par processus."""
+    from openfisca_invalidite import CountryTaxBenefitSystem
+
+    base = CountryTaxBenefitSystem()
+    systemes = {LOI_EN_VIGUEUR: base}
+    for reforme in reformes:
+        nom, classe = resoudre_reforme(reforme)
+        if nom in systemes:
+            msg = f"réforme demandée deux fois : {nom}"
+            raise ValueError(msg)
+        systemes[nom] = classe(base)
+    return systemes
+
+
+def noms_scenarios(reformes: Sequence = ()) -> list[str]:
+    return [LOI_EN_VIGUEUR, *(resoudre_reforme(r)[0] for r in reformes)]
+
+
+# --------------------------------------------------------------------------- périodes
+def mois_de(periode: str) -> list[str]:
+    """Mois calculés : ``AAAA-MM`` → ce mois ; ``AAAA`` → ses 12 mois."""
+    p = periods.period(str(periode))
+    if p.unit == periods.DateUnit.MONTH and p.size == 1:
+        return [str(p)]
+    if p.unit == periods.DateUnit.YEAR and p.size == 1:
+        return [str(m) for m in p.get_subperiods(periods.DateUnit.MONTH)]
+    msg = f"période « {periode} » : un mois AAAA-MM ou une année AAAA attendu"
+    raise ValueError(msg)
+
+
+# --------------------------------------------------------------------------- un bloc
+def _construire(tbs, bloc: pd.DataFrame, mois: list[str]):
+    n = len(bloc)
+    builder = SimulationBuilder()
+    builder.create_entities(tbs)
+    builder.declare_person_entity("individu", bloc["id"].to_numpy())
+    codes, familles = pd.factorize(bloc["famille_id"], sort=False)
+    famille = builder.declare_entity("famille", np.arange(len(familles)))
+    roles = bloc["role_famille"].to_numpy()
+    builder.join_with_persons(famille, codes, roles)
+    simulation = builder.build(tbs)
+
+    premier = periods.period(mois[0])
+    fenetre = [str(premier.offset(-k)) for k in range(MOIS_HISTORIQUE, 0, -1)] + mois
+    variables = tbs.variables
+    for nom in ("date_naissance", "date_debut_invalidite"):
+        simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
+    for annee, colonne in colonnes_salaire(bloc).items():
+        simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
+
+    entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables}
+    if "categorie_invalidite" in entrees:
+        entrees["categorie_invalidite"] = np.asarray(entrees["categorie_invalidite"]).astype(str)
+    if "en_couple" in variables:
+        parents = np.isin(roles, ("demandeur", "conjoint"))
+        entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= 2
+    for nom, valeurs in entrees.items():
+        # Contrôle et conversion une fois (set_input), puis le même tableau pour
+        # chaque mois de la fenêtre : aucune copie.
+        simulation.set_input(nom, fenetre[0], valeurs)
+        holder = simulation.get_holder(nom)
+        stocke = holder.get_array(fenetre[0])
+        for m in fenetre[1:]:
+            holder.put_in_cache(stocke, periods.period(m))
+    del n
+    return simulation
+
+
+def calculer_bloc(bloc: pd.DataFrame, periode: str, reformes: tuple = (), variables: Sequence[str] | None = None) -> pd.DataFrame:
+    """Résultats d'un bloc de familles entières : une ligne par personne, même index.
+
+    Colonnes : ``age`` (au 1er mois), puis pour la loi en vigueur ``<variable>``
+    et pour chaque réforme ``<variable>__<réforme>``. Sur une année, les
+    montants sont sommés sur les 12 mois, ``pension_invalidite_eligible`` vaut
+    vrai si la pension est due au moins un mois, ``salaire_annuel_moyen`` est
+    celui du dernier mois.
+    """
+    mois = mois_de(periode)
+    systemes = _systemes(tuple(reformes))
+    sortie = {}
+    for scenario, tbs in systemes.items():
+        demandees = [v for v in (variables or VARIABLES) if v in tbs.variables]
+        simulation = _construire(tbs, bloc, mois)
+        suffixe = "" if scenario == LOI_EN_VIGUEUR else f"__{scenario}"
+        if scenario == LOI_EN_VIGUEUR:
+            sortie["age"] = np.asarray(simulation.calculate("age", mois[0]), dtype=np.int16)
+        for variable in demandees:
+            valeurs = None
+            for m in mois:
+                v = simulation.calculate(variable, m)
+                if variable == "salaire_annuel_moyen":
+                    valeurs = v
+                elif v.dtype == bool:
+                    valeurs = v if valeurs is None else (valeurs | v)
+                else:
+                    valeurs = v.astype(np.float64) if valeurs is None else valeurs + v
+            sortie[variable + suffixe] = np.asarray(valeurs)
+        del simulation
+    return pd.DataFrame(sortie, index=bloc.index)
+
+
+# --------------------------------------------------------------------------- blocs
+def decouper(population: pd.DataFrame, taille_bloc: int = TAILLE_BLOC) -> list[np.ndarray]:
+    """Positions des lignes de chaque bloc : des familles entières, environ
+    ``taille_bloc`` personnes par bloc, découpage déterministe."""
+    codes, familles = pd.factorize(population["famille_id"], sort=False)
+    n = len(population)
+    nombre = max(1, int(np.ceil(n / max(1, taille_bloc))))
+    # Un bloc = une plage de familles numérotées dans l'ordre de première apparition.
+    bloc_famille = (np.arange(len(familles)) * nombre) // max(1, len(familles))
+    bloc = bloc_famille[codes]
+    ordre = np.argsort(bloc, kind="stable")
+    coupures = np.searchsorted(bloc[ordre], np.arange(1, nombre))
+    return [b for b in np.split(ordre, coupures) if b.size]
+
+
+class Progression:
+    """Barre de progression en texte sur stderr (une ligne par palier de 10 %)."""
+
+    def __init__(self, total: int, actif: bool = True, flux=None) -> None:
+        self.total, self.fait, self.actif = total, 0, actif and total > 1
+        self.flux = flux or sys.stderr
+        self.debut = time.perf_counter()
+        self.palier = -1
+
+    def avance(self, personnes: int, total_personnes: int, n: int = 1) -> None:
+        self.fait += n
+        if not self.actif:
+            return
+        pourcentage = int(100 * self.fait / self.total)
+        if pourcentage // 10 > self.palier or self.fait == self.total:
+            self.palier = pourcentage // 10
+            barre = "#" * (pourcentage // 5)
+            ecoule = time.perf_counter() - self.debut
+            print(f"[simulation] [{barre:<20}] {pourcentage:3d} % — bloc {self.fait}/{self.total}, "
+                  f"{_milliers(personnes)}/{_milliers(total_personnes)} personnes, {ecoule:.1f} s",
+                  file=self.flux, flush=True)
+
+
+def _milliers(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def simuler(
+    population: pd.DataFrame,
+    periode: str = "2025-06",
+    reformes: Iterable = (),
+    *,
+    taille_bloc: int = TAILLE_BLOC,
+    moteur: str = "local",
+    scheduler: str | None = None,
+    progression: bool = True,
+    variables: Sequence[str] | None = None,
+    valider: bool = True,
+    dask_workers: int = 2,
+    dask_processes: bool = True,
+) -> pd.DataFrame:
+    """Calcule la chaîne pour chaque personne, loi en vigueur et réformes.
+
+    ``population`` : DataFrame au schéma (:mod:`.schema`), contrôlé d'abord.
+    ``periode`` : ``AAAA-MM`` (un mois) ou ``AAAA`` (les 12 mois, sommés).
+    ``reformes`` : noms du registre ``REFORMES``, classes ``Reform`` ou couples
+    (nom, classe). Rend un DataFrame : ``id``, ``famille_id``, ``poids``,
+    ``categorie_invalidite``, ``age``, ``tranche_age`` puis les variables
+    (voir :func:`calculer_bloc`), une ligne par ligne d'entrée, dans l'ordre.
+    """
+    if valider:
+        population = valider_population(population)
+    reformes = tuple(reformes)
+    noms_scenarios(reformes)  # erreur immédiate si une réforme est inconnue
+    mois_de(periode)
+    blocs = decouper(population, taille_bloc)
+    barre = Progression(len(blocs), progression)
+    if moteur == "local":
+        morceaux, faites = [], 0
+        for positions in blocs:
+            morceaux.append(calculer_bloc(population.iloc[positions], periode, reformes, variables))
+            faites += positions.size
+            barre.avance(faites, len(population))
+    elif moteur == "dask":
+        morceaux = _simuler_dask(population, blocs, periode, reformes, variables, scheduler, barre,
+                                 dask_workers, dask_processes)
+    else:
+        msg = f"moteur inconnu « {moteur} » (local ou dask)"
+        raise ValueError(msg)
+    calculs = pd.concat(morceaux).sort_index()
+    return assembler(population, calculs)
+
+
+def _simuler_dask(population, blocs, periode, reformes, variables, scheduler, barre, workers, processes):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+                               dashboard_address=":0")
+        client = Client(cluster)
+    try:
+        futures = []
+        for positions in blocs:
+            donnees = client.scatter(population.iloc[positions])
+            futures.append(client.submit(calculer_bloc, donnees, periode, reformes, variables, pure=False))
+        morceaux, faites = [], 0
+        for future in as_completed(futures):
+            morceau = future.result()
+            morceaux.append(morceau)
+            faites += len(morceau)
+            barre.avance(faites, len(population))
+        return morceaux
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def tranche_age(age: np.ndarray) -> pd.Categorical:
+    bornes = [-1, 29, 39, 49, 54, 59, 61, 200]
+    noms = ["moins de 30 ans", "30-39 ans", "40-49 ans", "50-54 ans", "55-59 ans", "60-61 ans", "62 ans et plus"]
+    return pd.cut(np.asarray(age), bins=bornes, labels=noms)
+
+
+def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
+    resultat = population[["id", "famille_id", "role_famille", "poids", "categorie_invalidite"]].copy()
+    resultat["age"] = calculs["age"].to_numpy()
+    resultat["tranche_age"] = tranche_age(resultat["age"].to_numpy())
+    for colonne in calculs.columns:
+        if colonne != "age":
+            resultat[colonne] = calculs[colonne].to_numpy()
+    if len(resultat) != len(population):  # garde-fou : rien n'est perdu
+        msg = f"{len(population) - len(resultat)} lignes perdues"
+        raise RuntimeError(msg)
+    return resultat
+
+
+def scenarios_de(resultats: pd.DataFrame) -> list[str]:
+    """Scénarios présents dans un tableau de résultats."""
+    autres = sorted({c.split("__", 1)[1] for c in resultats.columns if "__" in c},
+                    key=lambda s: [c.split("__", 1)[1] for c in resultats.columns if "__" in c].index(s))
+    return [LOI_EN_VIGUEUR, *autres]
+
+
+def colonne(variable: str, scenario: str) -> str:
+    return variable if scenario == LOI_EN_VIGUEUR else f"{variable}__{scenario}"
+
+
+Fabrique = Callable[[], type]

@@ -1,0 +1,158 @@
+"""Population synthétique des pensionnés d'invalidité du régime général.
+
+Reproductible (graine), de toute taille, calée sur des agrégats publiés :
+:data:`CIBLES` donne chaque chiffre, sa source et son statut (« vérifié » :
+lu à la source citée ; « à confirmer » : hypothèse ou source secondaire).
+Chaque pensionné forme une famille, avec un conjoint (non invalide) dans une
+part des cas ; les poids font que les pensionnés représentent l'effectif
+publié du régime général.
+
+Les lois tirées ici sont des hypothèses de modélisation, pas des données
+individuelles : elles servent à chiffrer des réformes sur une population
+plausible, pas à reproduire un fichier de gestion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SOURCE_REPSS = ("PLFSS, Rapport d'évaluation des politiques de sécurité sociale (REPSS) Autonomie, "
+                "indicateur 1-8 « Pension d'invalidité », données 2023 — "
+                "https://evaluation.securite-sociale.fr/home/autonomie/1-8-pension-d-invalidite.html")
+SOURCE_DREES_RR = ("DREES, « Les retraités et les retraites », fiche « Les bénéficiaires d'une pension "
+                   "d'invalidité » (éditions 2016 et 2019 : « près des trois quarts » en catégorie 2 au "
+                   "régime général) ; édition 2015, fiche « Les pensions d'invalidité » : « 72 % des pensions "
+                   "d'invalidité concernent des personnes de 50 à 60 ans » — https://drees.solidarites-sante.gouv.fr")
+SOURCE_DREES_MONTANT = ("DREES, « Les retraités et les retraites », édition 2020 (données 2018) : pension "
+                        "d'invalidité moyenne du régime général 760 €/mois ; édition 2019 (données 2017) : "
+                        "510 €/mois en catégorie 1 à 1 800 €/mois en catégorie 3 (MTP comprise)")
+SOURCE_ASI = ("REPSS Autonomie, indicateur 2-2 « part des pensionnés d'invalidité bénéficiaires de l'ASI » — "
+              "https://evaluation.securite-sociale.fr/home/autonomie/22-assurer-aux-beneficiaires-de.html "
+              "(effectif non lu sur la page consultée)")
+
+#: Agrégats visés : valeur publiée, tolérance relative des tests, source, statut.
+CIBLES = {
+    "pensionnes": {"valeur": 833_000, "tolerance": 0.02, "source": SOURCE_REPSS, "statut": "vérifié"},
+    "part_categorie_2": {"valeur": 0.75, "tolerance": 0.04, "source": SOURCE_DREES_RR,
+                         "statut": "vérifié (« près des trois quarts »)"},
+    "part_categorie_1": {"valeur": 0.22, "tolerance": 0.10, "source": SOURCE_DREES_RR,
+                         "statut": "à confirmer (complément : ~ 1/4 hors catégorie 2)"},
+    "part_categorie_3": {"valeur": 0.03, "tolerance": 0.25, "source": SOURCE_DREES_RR, "statut": "à confirmer"},
+    "part_50_60_ans": {"valeur": 0.72, "tolerance": 0.05, "source": SOURCE_DREES_RR,
+                       "statut": "vérifié (données 2013 : avant le passage de l'âge de fin à 62 ans)"},
+    "pension_moyenne": {"valeur": 800.0, "tolerance": 0.15, "source": SOURCE_DREES_MONTANT,
+                        "statut": "à confirmer (760 € en 2018, porté à ~ 800 € par les revalorisations)"},
+    "beneficiaires_asi": {"valeur": 70_000, "tolerance": 0.5, "source": SOURCE_ASI,
+                          "statut": "à confirmer (ordre de grandeur donné par le cahier des charges)"},
+    "beneficiaires_aah": {"valeur": 100_000, "tolerance": 0.6, "source": "hypothèse de modélisation",
+                          "statut": "à confirmer (aucun effectif publié d'AAH différentielle trouvé)"},
+}
+
+#: Hypothèses de tirage (à confirmer, non publiées).
+PART_EN_COUPLE = 0.40
+PARTS_CATEGORIES = {"categorie_1": 0.22, "categorie_2": 0.75, "categorie_3": 0.03}
+#: tranches d'âge (âge révolu au 1er du mois) et leurs parts : 72 % de 50 à 60 ans.
+TRANCHES_AGE = ((20, 45, 0.12), (45, 50, 0.13), (50, 61, 0.72), (61, 61.99, 0.03))
+SALAIRE_MEDIAN = 16_500.0  # euros de l'année de l'arrêt, avant plafonnement au PASS
+DISPERSION_SALAIRE = 0.55
+PROFONDEUR_CARRIERE = 44  # colonnes salaire_AAAA générées
+
+
+def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int = 2025) -> pd.DataFrame:
+    """Population synthétique de ``taille`` personnes (pensionnés et conjoints), au schéma
+    de :mod:`openfisca_invalidite.population.schema`, pour le mois ``AAAA-MM``.
+
+    Même taille, même mois, même graine : même population, octet pour octet.
+    """
+    if taille < 1:
+        msg = "taille doit être ≥ 1"
+        raise ValueError(msg)
+    rng = np.random.default_rng(graine)
+    debut_mois = np.datetime64(f"{mois[:7]}-01", "D")
+    annee_calcul = int(str(debut_mois)[:4])
+    nombre_pensionnes = max(1, int(np.ceil(taille / (1 + PART_EN_COUPLE))))
+    nombre_conjoints = taille - nombre_pensionnes
+    p = nombre_pensionnes
+
+    # Âge : tranche, puis jour uniforme dans la tranche.
+    bornes = np.array([(a, b) for a, b, _ in TRANCHES_AGE])
+    parts = np.array([q for _, _, q in TRANCHES_AGE])
+    tranche = rng.choice(len(TRANCHES_AGE), size=p, p=parts / parts.sum())
+    age_jours = (bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25)
+    naissance = debut_mois - np.ceil(age_jours).astype("timedelta64[D]") - np.timedelta64(1, "D")
+    age_annees = age_jours / 365.25
+
+    noms = np.array(list(PARTS_CATEGORIES))
+    categorie = noms[rng.choice(len(noms), size=p, p=np.array(list(PARTS_CATEGORIES.values())))]
+
+    # Ancienneté en invalidité : exponentielle de moyenne 6 ans, entrée après 20 ans.
+    anciennete = np.minimum(rng.exponential(6.0, p), np.maximum(age_annees - 20.5, 0.1))
+    debut_invalidite = debut_mois - np.ceil(anciennete * 365.25).astype("timedelta64[D]")
+    annee_arret = debut_invalidite.astype("datetime64[Y]").astype(np.int64) + 1970
+    annee_naissance = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
+
+    cat1 = categorie == "categorie_1"
+    reduction = np.where(cat1, rng.uniform(0.67, 0.85, p), rng.uniform(0.8, 1.0, p)).round(3)
+    travaille = cat1 & (rng.uniform(size=p) < 0.35)
+    revenus = np.where(travaille, rng.uniform(300, 1500, p), 0.0).round(2)
+    taux_incapacite = np.select([rng.uniform(size=p) < 0.30, rng.uniform(size=p) < 0.25],
+                                [rng.uniform(0.8, 0.95, p), rng.uniform(0.5, 0.79, p)], 0.0).round(2)
+    rsdae = (taux_incapacite >= 0.5) & (taux_incapacite < 0.8)
+    autres = np.where(rng.uniform(size=p) < 0.2, rng.lognormal(np.log(250), 0.6, p), 0.0).round(2)
+
+    pensionnes = pd.DataFrame({
+        "id": np.arange(p, dtype=np.int64),
+        "famille_id": np.arange(p, dtype=np.int64),
+        "role_famille": "demandeur",
+        "date_naissance": naissance,
+        "date_debut_invalidite": debut_invalidite,
+        "categorie_invalidite": categorie,
+        "reduction_capacite_travail": reduction,
+        "duree_immatriculation": rng.integers(24, 480, p),
+        "heures_travaillees_12_mois": rng.uniform(650, 1800, p).round(0),
+        "salaire_cotise_12_mois": rng.uniform(20_000, 40_000, p).round(2),
+        "revenus_activite": revenus,
+        "taux_incapacite": taux_incapacite,
+        "aah_restriction_substantielle_durable_acces_emploi": rsdae,
+        "autres_ressources": autres,
+    })
+    # Carrière : niveau propre à chaque personne, croissance de 2 %/an, aléa annuel, 10 % d'années blanches.
+    niveau = rng.lognormal(np.log(SALAIRE_MEDIAN), DISPERSION_SALAIRE, p)
+    annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)
+    carriere = {}
+    for annee in annees:
+        actif = (annee >= annee_naissance + 20) & (annee < annee_arret) & (rng.uniform(size=p) >= 0.10)
+        salaire = niveau * 1.02 ** (annee - annee_arret) * rng.lognormal(0.0, 0.15, p)
+        carriere[f"salaire_{annee}"] = np.where(actif, salaire, 0.0).round(0).astype(np.float32)
+    pensionnes = pd.concat([pensionnes, pd.DataFrame(carriere)], axis=1)
+
+    if nombre_conjoints:
+        qui = np.sort(rng.choice(p, size=nombre_conjoints, replace=False))
+        c = nombre_conjoints
+        ecart = rng.integers(-3 * 365, 3 * 365, c).astype("timedelta64[D]")
+        conjoints = pd.DataFrame({
+            "id": np.arange(p, p + c, dtype=np.int64),
+            "famille_id": qui.astype(np.int64),
+            "role_famille": "conjoint",
+            "date_naissance": np.minimum(naissance[qui] + ecart, debut_mois - np.timedelta64(18 * 366, "D")),
+            "date_debut_invalidite": np.datetime64("NaT", "D"),
+            "categorie_invalidite": "non_classe",
+            "reduction_capacite_travail": 0.0,
+            "duree_immatriculation": rng.integers(0, 480, c),
+            "heures_travaillees_12_mois": 0.0,
+            "salaire_cotise_12_mois": 0.0,
+            "revenus_activite": np.where(rng.uniform(size=c) < 0.6, rng.lognormal(np.log(1800), 0.4, c), 0.0).round(2),
+            "taux_incapacite": 0.0,
+            "aah_restriction_substantielle_durable_acces_emploi": False,
+            "autres_ressources": 0.0,
+        })
+        for annee in annees:
+            conjoints[f"salaire_{annee}"] = np.float32(0)
+        population = pd.concat([pensionnes, conjoints], ignore_index=True)
+        # Chaque conjoint suit son pensionné : familles contiguës.
+        population = population.sort_values(["famille_id", "id"], kind="stable", ignore_index=True)
+    else:
+        population = pensionnes
+    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / p)
+    return population

@@ -1,0 +1,38 @@
+"""comparer() : loi en vigueur et réforme sur la même population."""
+
+import numpy as np
+import pytest
+
+from openfisca_invalidite.comparaison import comparer
+from openfisca_invalidite.population import ReformeInconnue, simuler
+
+
+def test_reforme_taux_categorie_2(petite_population, reforme_test):
+    nom, _ = reforme_test
+    c = comparer(petite_population, "2025-06", [reforme_test], progression=False)
+    p = c.personnes
+    gain = p[f"gain__{nom}"].to_numpy()
+    categorie_2 = (p["categorie_invalidite"] == "categorie_2").to_numpy()
+    # Hors catégorie 2, rien ne change ; en catégorie 2, personne ne perd.
+    assert np.all(gain[~categorie_2] == 0)
+    assert np.all(gain >= -0.005)
+    assert (gain[categorie_2] > 0).mean() > 0.3
+    # Agrégat = somme pondérée des écarts individuels, × 12.
+    attendu = float((p["poids"] * gain).sum() * 12)
+    assert c.ecart(nom) == pytest.approx(attendu)
+    assert c.ecart(nom, "pension_invalidite") == pytest.approx(attendu)
+    # La loi en vigueur est la même que sans réforme.
+    seule = simuler(petite_population, "2025-06", progression=False)
+    np.testing.assert_array_equal(seule["pension_invalidite"], p["pension_invalidite"])
+
+
+def test_annee_somme_des_mois(petite_population):
+    un_an = simuler(petite_population.head(300), "2025", progression=False)
+    mois = sum(simuler(petite_population.head(300), f"2025-{m:02d}", progression=False)["pension_invalidite"].to_numpy(np.float64)
+               for m in range(1, 13))
+    np.testing.assert_allclose(un_an["pension_invalidite"], mois, atol=1e-6)
+
+
+def test_reforme_inconnue():
+    with pytest.raises(ReformeInconnue, match="réformes disponibles"):
+        comparer(taille=10, reformes=["nexiste_pas"], progression=False)
