@@ -9,7 +9,7 @@ PORT ?= 5000
 N ?= 100000
 MONTH ?= 2025-06
 
-.PHONY: install simulate test test-yaml test-python serve benchmark clean
+.PHONY: install simulate test test-python serve benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ requis" if sys.version_info < (3, 11) else 0)'
@@ -23,12 +23,10 @@ install: $(STAMP)  ## Create .venv and install the package with its test tools
 simulate: $(STAMP)  ## Main job: population simulation on the built-in population
 	$(BIN)/openfisca-invalidite simulate --taille $(N) --mois $(MONTH) --sortie resultats
 
-test: test-yaml test-python  ## All tests: YAML cases (openfisca test) then pytest
-
-test-yaml: $(STAMP)
+test: $(STAMP)  ## All tests in one pytest session: the YAML cases and the Python tests
 	$(BIN)/openfisca test --country-package openfisca_invalidite tests
 
-test-python: $(STAMP)
+test-python: $(STAMP)  ## The Python tests only (no YAML cases)
 	$(BIN)/python -m pytest -q tests
 
 serve: $(STAMP)  ## OpenFisca web API on $(HOST):$(PORT)

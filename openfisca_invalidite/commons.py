@@ -100,6 +100,52 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
     """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
     (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
 
+    Produit des coefficients par indice cumulé (deux recherches dichotomiques par
+    personne, quel que soit le nombre de dates). Où ``seuil`` a une valeur à une
+    date d'effet (revalorisation différenciée, LFSS 2020 art. 81), le
+    ``coefficient_au_dela`` remplace le coefficient pour les montants qui
+    dépassent le seuil juste avant cette date.
+    """
+    dates, valeurs = valeurs_datees(coefficients)
+    valeurs = np.nan_to_num(valeurs, nan=1.0)
+    cumul = np.concatenate(([1.0], np.cumprod(valeurs)))
+    montant = np.asarray(montant, dtype=np.float64)
+    rang_depuis = np.searchsorted(dates, np.asarray(depuis).astype(JOUR), side="right")
+    rang_jusqua = int(np.searchsorted(dates, np.datetime64(jusqua, "D"), side="right"))
+    rang_depuis = np.minimum(rang_depuis, rang_jusqua)
+    resultat = montant * (cumul[rang_jusqua] / cumul[rang_depuis])
+    if seuil is None:
+        return resultat
+    dates_seuil, limites = valeurs_datees(seuil)
+    reduits = valeur_a_dates(coefficient_au_dela, dates_seuil)
+    for date_seuil, limite, reduit in zip(dates_seuil, limites, reduits):
+        rang = int(np.searchsorted(dates, date_seuil, side="left"))
+        if np.isnan(limite) or rang >= rang_jusqua or dates[rang] != date_seuil:
+            continue
+        concerne = rang_depuis <= rang  # date d'effet postérieure à ``depuis``
+        avant = montant * (cumul[rang] / cumul[np.minimum(rang_depuis, rang)])
+        resultat = np.where(concerne & (avant > limite), resultat * (reduit / valeurs[rang]), resultat)
+    return resultat
+
+
+def parametres_historiques(population):
+    """Arbre complet des paramètres (toutes dates) du système de la simulation.
+
+    À utiliser quand une valeur dépend d'une date propre à chaque personne
+    (date de l'arrêt, année d'un salaire) ; suit les réformes appliquées.
+    """
+    return population.simulation.tax_benefit_system.parameters
+
+
+def premier_janvier(annees: np.ndarray) -> np.ndarray:
+    """1er janvier de chaque année d'un tableau d'années."""
+    return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
+
+
+def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None):
+    """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
+    (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
+
     Où ``seuil`` a une valeur à une date d'effet (revalorisation différenciée,
     LFSS 2020 art. 81), le ``coefficient_au_dela`` s'applique aux montants qui
     le dépassent avant revalorisation. Boucle sur les dates d'effet, jamais

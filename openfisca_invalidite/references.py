@@ -16,6 +16,13 @@ ADRESSES = {
     "R341-5": "https://tricoteuses.fr/legifrance/articles/LEGIARTI000006749311",
     "R341-17": "https://www.doctrine.fr/l/texts/codes/LEGITEXT000006073189/articles/LEGIARTI000006749324",
     "D161-2-1-9": "https://www.legifrance.gouv.fr/codes/id/LEGISCTA000006194202",
+    "D815-19": "https://lexbase.fr/texte-de-loi/code-de-la-securite-socialed81519/L7919LZC.html",
+    "R815-58": "https://www.weka.fr/base-juridique/code_CSS_LEGISCTA000006156776.html",
+    "D821-1": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000023097719",
+    "D821-2": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000039211076",
+    "D161-5": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006735338",
+    "R341-17 (2023)": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000047908363",
+    "LFSS 2026 art. 105": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000053227007",
     "LFRSS 2023 art. 11": "https://legal.tricoteuses.fr/articles/JORFARTI000047445098",
 }
 

@@ -16,6 +16,8 @@ NOMS_DU_CONTRAT = [
     "duree_immatriculation", "heures_travaillees_12_mois", "salaire_cotise_12_mois", "salaire_brut_annuel",
     "revenus_activite", "age", "age_legal_retraite", "pension_invalidite_eligible", "salaire_annuel_moyen",
     "pension_invalidite", "majoration_tierce_personne",
+    "taux_incapacite", "aah_restriction_substantielle_durable_acces_emploi", "autres_ressources", "en_couple",
+    "asi", "aah",
 ]
 
 

@@ -17,8 +17,10 @@ class aah_eligible(Variable):
     reference = articles("L821-1", "L821-2", "D821-1", "R821-1")
     documentation = """
     Taux d'incapacité d'au moins 80 %, ou de 50 à 79 % avec une RSDAE ; l'AAH
-    au titre de la RSDAE cesse au mois où la personne atteint l'âge légal de
-    la retraite de sa génération (age_legal_retraite) ; au moins 20 ans ;
+    au titre de la RSDAE cesse au mois où la personne atteint l'âge où elle est
+    réputée inapte au travail (L821-2 dernier alinéa → L821-1 → L351-1-5 :
+    age_retraite_inaptitude, 62 ans, et non l'âge légal général qui monte à
+    64 ans : circulaire Cnav du 2 janvier 2024, question AN n° 9390) ; au moins 20 ans ;
     résidence en France. L'âge de 16 ans (jeune ne donnant plus droit aux
     prestations familiales) n'est pas modélisé.
     """
@@ -30,7 +32,7 @@ class aah_eligible(Variable):
         age_mois = int(indice_mois(debut(period))) - indice_mois(naissance) - (
             naissance.astype("datetime64[D]") > naissance.astype("datetime64[M]").astype("datetime64[D]")
         )
-        avant_retraite = age_mois < age_en_mois(individu("age_legal_retraite", period))
+        avant_retraite = age_mois < age_en_mois(individu("age_retraite_inaptitude", period))
         rsdae = (
             (taux >= p.taux_incapacite_rsdae)
             & individu("aah_restriction_substantielle_durable_acces_emploi", period)

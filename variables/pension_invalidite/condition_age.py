@@ -30,7 +30,7 @@ class pension_invalidite_condition_age(Variable):
         generation = mois_aaaamm(naissance)
         mois_naissance = indice_mois(naissance)
         mois_calcul = int(indice_mois(debut(period)))
-        dernier_mois = mois_naissance + age_en_mois(fin_de_droit.age_fin_pension.calc(generation))
+        dernier_mois = mois_naissance + age_en_mois(individu("age_retraite_inaptitude", period))
         dernier_mois_en_activite = mois_naissance + age_en_mois(fin_de_droit.age_limite_poursuite_activite.calc(generation))
         en_activite = individu("revenus_activite", period) > 0
         return (mois_calcul <= dernier_mois) | (en_activite & (mois_calcul <= dernier_mois_en_activite))

@@ -1,6 +1,7 @@
 """Cumul de la pension d'invalidité avec des revenus d'activité (L341-12, R341-17)."""
 
 import numpy as np
+from openfisca_core.holders import set_input_divide_by_period
 from openfisca_core.periods import DateUnit, Period
 from openfisca_core.populations import ADD
 from openfisca_core.variables import Variable
@@ -112,6 +113,7 @@ class pension_invalidite(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
+    set_input = set_input_divide_by_period
     label = "Pension d'invalidité mensuelle brute (hors majoration pour tierce personne)"
     reference = articles("L341-1", "R341-4", "R341-5", "L341-5", "L341-12", "R341-17", "L341-15")
     documentation = """
