@@ -148,7 +148,8 @@ def reforme_age_retraite(
         + (" et " if depuis is not None and jusqua is not None else "")
         + (f"jusqu'à {_texte_generation(jusqua)} incluse" if jusqua is not None else "")
     )
-    libelle = f"{quoi[0].upper()}{quoi[1:]} fixé à {_texte_age(float(age))} pour les {qui}, à compter du {date_texte}"
+    accord = "fixés" if len(cibles) > 1 else "fixé"
+    libelle = f"{quoi[0].upper()}{quoi[1:]} {accord} à {_texte_age(float(age))} pour les {qui}, à compter du {date_texte}"
     nom = nom or "AgeRetraite_" + re.sub(r"\W", "_", f"{age}_{'_'.join(cibles)}_{depuis}_{jusqua}_{date_texte}")
 
     def modifier(parameters):
