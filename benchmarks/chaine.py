@@ -28,7 +28,7 @@ import numpy as np
 
 from openfisca_invalidite import CountryTaxBenefitSystem
 from openfisca_invalidite.commons import indice_cumule, revalorisation_depuis, valeur_a_dates
-from openfisca_invalidite.population.moteur import _systemes, simuler
+from openfisca_invalidite.population.moteur import VARIABLES, _systemes, simuler
 from openfisca_invalidite.population.schema import colonnes_salaire, valider_population
 from openfisca_invalidite.population.synthetique import generer_population
 
@@ -138,18 +138,23 @@ def main(argv=None) -> int:
     tbs = CountryTaxBenefitSystem()
     _systemes(())  # système construit hors chronométrage (une fois par processus)
     print(f"{'personnes':>10} {'OpenFisca s':>12} {'numpy s':>9} {'rapport':>8} "
-          f"{'o/pers OF':>10} {'o/pers np':>10} {'pensions ≠':>12} {'RSS max Mo':>11}")
+          f"{'o/pers OF':>10} {'o/pers np':>10} {'pensions ≠':>12} {'RSS max Mo':>11} {'OF+ASI+AAH s':>13}")
     for n in args.tailles:
         population = valider_population(generer_population(n, MOIS))
         attendu, t_np, pic_np = mesurer(lambda: chaine_numpy(population, tbs))
+        # Même chaîne que le numpy (pension + MTP), puis chaîne complète (avec ASI et AAH).
+        chaine = [v for v in VARIABLES if v not in ("asi", "aah")]
         resultats, t_of, pic_of = mesurer(lambda: simuler(population, MOIS, taille_bloc=args.taille_bloc,
-                                                          progression=False, valider=False))
+                                                          progression=False, valider=False, variables=chaine))
+        debut = time.perf_counter()
+        simuler(population, MOIS, taille_bloc=args.taille_bloc, progression=False, valider=False)
+        t_complet = time.perf_counter() - debut
         # Écart OpenFisca / numpy : personnes dont la pension diffère de plus d'un centime
         # (voir le rapport : réduction pour cumul appliquée sans revenus d'activité).
         ecart = int(np.sum(np.abs(resultats["pension_invalidite"].to_numpy() - attendu["pension_invalidite"]) > 0.01))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{n:>10,} {t_of:>12.2f} {t_np:>9.2f} {t_of / t_np:>8.1f} {pic_of / n:>10.0f} {pic_np / n:>10.0f} "
-              f"{ecart:>12} {rss:>11.0f}", flush=True)
+              f"{ecart:>12} {rss:>11.0f} {t_complet:>13.2f}", flush=True)
         del resultats, attendu, population
     return 0
 

@@ -48,6 +48,10 @@ ENTREES_MENSUELLES = (
     "taux_incapacite",
     "aah_restriction_substantielle_durable_acces_emploi",
     "autres_ressources",
+    "inapte_travail",
+    "aspa_eligibilite",
+    "residence_france",
+    "aah_conjugalise_eligible",
 )
 #: Mois d'historique donnés aux entrées mensuelles avant la période calculée
 #: (le cumul regarde 13 mois en arrière, les ressources de l'ASI/AAH jusqu'à N-2).
@@ -151,12 +155,14 @@ def _construire(tbs, bloc: pd.DataFrame, mois: list[str]):
     for annee, colonne in colonnes_salaire(bloc).items():
         simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
 
-    entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables}
+    entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables and nom in bloc}
     if "categorie_invalidite" in entrees:
         entrees["categorie_invalidite"] = np.asarray(entrees["categorie_invalidite"]).astype(str)
     if "en_couple" in variables:
         parents = np.isin(roles, ("demandeur", "conjoint"))
         entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= 2
+    if "nombre_enfants_a_charge" in variables:
+        entrees["nombre_enfants_a_charge"] = np.bincount(codes, weights=roles == "enfant", minlength=len(familles)).astype(np.int64)
     for nom, valeurs in entrees.items():
         # Contrôle et conversion une fois (set_input), puis le même tableau pour
         # chaque mois de la fenêtre : aucune copie.

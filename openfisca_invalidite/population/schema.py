@@ -27,6 +27,9 @@ colonne                                       type      obligatoire  sens
 acces_emploi``
 ``autres_ressources``                         réel ≥ 0  non (0)      ressources mensuelles hors revenus
                                                                      d'activité et prestations calculées
+``inapte_travail``, ``aspa_eligibilite``,     booléen   non          entrées de l'ASI / AAH du modèle
+``residence_france`` (défaut vrai),                                  (défaut faux sauf residence_france)
+``aah_conjugalise_eligible``
 ``salaire_AAAA``                              réel ≥ 0  au moins une salaire_brut_annuel de l'année AAAA
 ============================================  ========  ===========  =====================================
 
@@ -66,7 +69,14 @@ NUMERIQUES = {
     "taux_incapacite": ("float", 0.0, 1.0, 0.0),
     "autres_ressources": ("float", 0.0, None, 0.0),
 }
-BOOLEENS = {"aah_restriction_substantielle_durable_acces_emploi": False}
+BOOLEENS = {
+    "aah_restriction_substantielle_durable_acces_emploi": False,
+    # Entrées de l'ASI et de l'AAH du modèle (facultatives) :
+    "inapte_travail": False,
+    "aspa_eligibilite": False,
+    "residence_france": True,
+    "aah_conjugalise_eligible": False,
+}
 DATES = ("date_naissance", "date_debut_invalidite")
 OBLIGATOIRES = ("id", "famille_id", "poids", *DATES, "categorie_invalidite",
                 "reduction_capacite_travail", "duree_immatriculation", "heures_travaillees_12_mois")

@@ -49,13 +49,18 @@ CIBLES = {
                           "statut": "à confirmer (aucun effectif publié d'AAH différentielle trouvé)"},
 }
 
-#: Hypothèses de tirage (à confirmer, non publiées).
+#: Hypothèses de tirage (à confirmer, non publiées ; choisies pour approcher les cibles ASI et AAH).
 PART_EN_COUPLE = 0.40
 PARTS_CATEGORIES = {"categorie_1": 0.22, "categorie_2": 0.75, "categorie_3": 0.03}
 #: tranches d'âge (âge révolu au 1er du mois) et leurs parts : 72 % de 50 à 60 ans.
 TRANCHES_AGE = ((20, 45, 0.12), (45, 50, 0.13), (50, 61, 0.72), (61, 61.99, 0.03))
 SALAIRE_MEDIAN = 16_500.0  # euros de l'année de l'arrêt, avant plafonnement au PASS
 DISPERSION_SALAIRE = 0.55
+PART_PREVOYANCE = 0.92  # part des pensionnés ayant une rente de prévoyance ou d'autres ressources
+PREVOYANCE_MEDIANE = 700.0  # €/mois
+PART_TAUX_80 = 0.15  # taux d'incapacité CDAPH ≥ 80 %
+PART_RSDAE = 0.06  # parmi les autres : taux 50-79 % avec RSDAE
+PART_CONJOINT_ACTIF = 0.75
 PROFONDEUR_CARRIERE = 44  # colonnes salaire_AAAA générées
 
 
@@ -94,12 +99,14 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
 
     cat1 = categorie == "categorie_1"
     reduction = np.where(cat1, rng.uniform(0.67, 0.85, p), rng.uniform(0.8, 1.0, p)).round(3)
-    travaille = cat1 & (rng.uniform(size=p) < 0.35)
+    travaille = cat1 & (rng.uniform(size=p) < 0.50)
     revenus = np.where(travaille, rng.uniform(300, 1500, p), 0.0).round(2)
-    taux_incapacite = np.select([rng.uniform(size=p) < 0.30, rng.uniform(size=p) < 0.25],
+    taux_incapacite = np.select([rng.uniform(size=p) < PART_TAUX_80, rng.uniform(size=p) < PART_RSDAE],
                                 [rng.uniform(0.8, 0.95, p), rng.uniform(0.5, 0.79, p)], 0.0).round(2)
     rsdae = (taux_incapacite >= 0.5) & (taux_incapacite < 0.8)
-    autres = np.where(rng.uniform(size=p) < 0.2, rng.lognormal(np.log(250), 0.6, p), 0.0).round(2)
+    # Autres ressources : surtout la rente de prévoyance complémentaire (contrats
+    # d'entreprise), qui entre dans les ressources de l'ASI et de l'AAH.
+    autres = np.where(rng.uniform(size=p) < PART_PREVOYANCE, rng.lognormal(np.log(PREVOYANCE_MEDIANE), 0.45, p), 0.0).round(2)
 
     pensionnes = pd.DataFrame({
         "id": np.arange(p, dtype=np.int64),
@@ -142,7 +149,7 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
             "duree_immatriculation": rng.integers(0, 480, c),
             "heures_travaillees_12_mois": 0.0,
             "salaire_cotise_12_mois": 0.0,
-            "revenus_activite": np.where(rng.uniform(size=c) < 0.6, rng.lognormal(np.log(1800), 0.4, c), 0.0).round(2),
+            "revenus_activite": np.where(rng.uniform(size=c) < PART_CONJOINT_ACTIF, rng.lognormal(np.log(1800), 0.4, c), 0.0).round(2),
             "taux_incapacite": 0.0,
             "aah_restriction_substantielle_durable_acces_emploi": False,
             "autres_ressources": 0.0,

@@ -34,7 +34,7 @@ def test_simulate_avec_reforme_et_fichier(tmp_path, monkeypatch, reforme_test, p
     ecarts = pd.read_csv(sortie / "ecarts_reformes.csv")
     ensemble = ecarts.query("dimension == 'ensemble'").iloc[0]
     assert ensemble["ecart_cout_annuel_pension_invalidite"] > 0
-    assert ensemble["perdants"] == 0
+    assert ensemble["gagnants"] > 0
     assert (sortie / "gagnants_perdants_par_age.png").exists()
     personnes = pd.read_parquet(sortie / "personnes.parquet")
     assert f"pension_invalidite__{nom}" in personnes.columns

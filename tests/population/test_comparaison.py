@@ -12,15 +12,17 @@ def test_reforme_taux_categorie_2(petite_population, reforme_test):
     c = comparer(petite_population, "2025-06", [reforme_test], progression=False)
     p = c.personnes
     gain = p[f"gain__{nom}"].to_numpy()
+    hausse = (p[f"pension_invalidite__{nom}"] - p["pension_invalidite"]).to_numpy()
     categorie_2 = (p["categorie_invalidite"] == "categorie_2").to_numpy()
-    # Hors catégorie 2, rien ne change ; en catégorie 2, personne ne perd.
-    assert np.all(gain[~categorie_2] == 0)
-    assert np.all(gain >= -0.005)
-    assert (gain[categorie_2] > 0).mean() > 0.3
-    # Agrégat = somme pondérée des écarts individuels, × 12.
-    attendu = float((p["poids"] * gain).sum() * 12)
-    assert c.ecart(nom) == pytest.approx(attendu)
-    assert c.ecart(nom, "pension_invalidite") == pytest.approx(attendu)
+    # La pension ne change qu'en catégorie 2, et n'y baisse jamais (taux 50 % → 60 %,
+    # sous le même maximum) ; l'ASI et l'AAH, différentielles, peuvent reprendre une part du gain.
+    assert np.all(hausse[~categorie_2] == 0) and np.all(gain[~categorie_2 & (p["role_famille"] == "demandeur").to_numpy()] == 0)
+    assert np.all(hausse >= 0)
+    assert (hausse[categorie_2] > 0).mean() > 0.3
+    # Agrégats = sommes pondérées des écarts individuels, × 12.
+    assert c.ecart(nom) == pytest.approx(float((p["poids"] * gain).sum() * 12))
+    assert c.ecart(nom, "pension_invalidite") == pytest.approx(float((p["poids"] * hausse).sum() * 12))
+    assert c.ecart(nom, "pension_invalidite") > 0
     # La loi en vigueur est la même que sans réforme.
     seule = simuler(petite_population, "2025-06", progression=False)
     np.testing.assert_array_equal(seule["pension_invalidite"], p["pension_invalidite"])
