@@ -7,11 +7,13 @@ qui sont des erreurs de la requête, pas du serveur (voir docs/web_api.md) :
   (``ValueError`` de ``Simulation._check_period_consistency`` :
   openfisca-core#916, ouvert en 2019) ;
 * une période antérieure aux barèmes (``ParameterNotFoundError``) ;
-* un identifiant qui contient « / » (le découpage du chemin échoue) ;
+* un identifiant vide ou qui contient « / » (``dpath`` échoue) ;
 * le gestionnaire ``UnicodeEncodeError`` de ``app.py`` construit son message
   avec ``e[1]`` (``TypeError``) ;
 * ``NaN``/``Infinity`` (ou ``1e999``) sur une variable sans contrôle de domaine
-  donnent une réponse 200 au JSON non standard.
+  donnent une réponse 200 au JSON non standard ;
+* un POST sans ``Content-Type: application/json`` : le gestionnaire d'erreur
+  JSON de core reçoit ``None`` et lit ``None.args``.
 
 Ce module enveloppe ``openfisca_web_api.handlers.calculate`` et ``.trace`` :
 la situation est contrôlée avant le calcul, et ces erreurs deviennent des
@@ -20,7 +22,7 @@ nomme le champ fautif (entité/identifiant/variable/période). Les messages
 d'erreur à clé numérique (« 2019 ») que ``dpath`` transformait en liste de
 2 020 ``null`` sont remis en objets. Si l'application Flask est fabriquée
 après le chargement du paquet par ``openfisca serve``, sa taille de requête
-est bornée (413 en JSON).
+est bornée (413 en JSON) et un POST non JSON reçoit 415.
 
 L'installation est faite au chargement du paquet (``openfisca_invalidite/__init__.py``),
 est idempotente (une fonction déjà enveloppée ne l'est pas deux fois) et ne
@@ -66,20 +68,23 @@ def _sans_listes(erreur):
 
 
 def _parcourir(valeur, chemin=()):
-    """(chemin, feuille) de chaque feuille d'un JSON décodé, clés comprises."""
+    """(chemin, feuille, est_une_cle) de chaque feuille et de chaque clé d'un JSON décodé."""
     if isinstance(valeur, dict):
         for cle, sous_valeur in valeur.items():
-            yield (*chemin, cle), cle
+            yield (*chemin, cle), cle, True
             yield from _parcourir(sous_valeur, (*chemin, cle))
     elif isinstance(valeur, list):
         for indice, sous_valeur in enumerate(valeur):
             yield from _parcourir(sous_valeur, (*chemin, indice))
     else:
-        yield chemin, valeur
+        yield chemin, valeur, False
 
 
 def _verifier_feuilles(input_data) -> None:
-    for chemin, feuille in _parcourir(input_data):
+    for chemin, feuille, est_une_cle in _parcourir(input_data):
+        if est_une_cle and isinstance(feuille, str) and (not feuille or "/" in feuille):
+            # Clé vide ou contenant « / » : ``dpath`` ne sait pas la suivre (500 dans core).
+            raise _erreur(chemin[:-1] or ["situation"], f"clé « {feuille} » invalide : vide ou contenant « / ».")
         if isinstance(feuille, float) and not math.isfinite(feuille):
             raise _erreur(chemin, f"valeur non finie ({feuille}) : NaN et Infinity ne sont pas des nombres JSON admis.")
         if isinstance(feuille, str):
@@ -197,7 +202,7 @@ def _debut(cle):
 
 def _verifier_resultat(resultat) -> None:
     """Aucun NaN/Infinity dans la réponse (JSON non standard)."""
-    for chemin, feuille in _parcourir(resultat):
+    for chemin, feuille, _ in _parcourir(resultat):
         if isinstance(feuille, float) and not math.isfinite(feuille):
             raise _erreur(
                 chemin,
@@ -248,7 +253,7 @@ def borner_application(create_app):
 
     @functools.wraps(create_app)
     def fabrique(*args, **kwargs):
-        from flask import jsonify
+        from flask import jsonify, request
 
         app = create_app(*args, **kwargs)
         app.config["MAX_CONTENT_LENGTH"] = TAILLE_MAXIMALE_REQUETE
@@ -258,6 +263,16 @@ def borner_application(create_app):
             reponse = jsonify({"situation": f"requête trop grande : au plus {TAILLE_MAXIMALE_REQUETE} octets."})
             reponse.status_code = 413
             return reponse
+
+        @app.before_request
+        def corps_json_exige():
+            # Sans « Content-Type: application/json », Flask appelle le
+            # gestionnaire de core avec ``None`` et ``None.args`` donne un 500.
+            if request.method == "POST" and request.path.rstrip("/") in ("/calculate", "/trace") and not request.is_json:
+                reponse = jsonify({"Content-Type": "le corps doit être une situation JSON (Content-Type: application/json)."})
+                reponse.status_code = 415
+                return reponse
+            return None
 
         return app
 

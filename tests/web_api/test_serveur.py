@@ -99,6 +99,7 @@ MAUVAISES_ENTREES = [
     ("Infinity sur une variable calculée", '{"individus": {"claire": {"salaire_annuel_moyen": {"2025-06": Infinity}, "pension_invalidite": {"2025-06": null}}}}', 400, ["individus", "claire", "salaire_annuel_moyen", MOIS]),
     ("1e999", '{"individus": {"claire": {"revenus_activite": {"2025-06": 1e999}, "pension_invalidite": {"2025-06": null}}}}', 400, ["individus", "claire", "revenus_activite", MOIS]),
     ("identifiant avec /", lambda s: {"individus": {"a/b": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
+    ("identifiant vide", lambda s: {"individus": {"": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
     ("caractère non UTF-8", '{"individus": {"\\udcff": {"pension_invalidite": {"2025-06": null}}}}', 400, ["individus"]),
     ("trop de personnes", lambda s: {"individus": {f"p{i}": {} for i in range(600)}}, 413, ["individus"]),
     ("axes démesurés", lambda s: {**s, "axes": [[{"count": 100000, "name": "salaire_cotise_12_mois", "min": 0, "max": 1e5, "period": MOIS}]]}, 413, ["axes"]),
@@ -152,3 +153,14 @@ def test_reponse_413_en_json(serveur):
     reponse = serveur.post("/calculate", data="[" + "0," * (1200 * 1024) + "0]")
     assert reponse.status_code == 413
     assert "situation" in reponse.json()
+
+
+@pytest.mark.parametrize("point", ["/calculate", "/trace"])
+def test_post_sans_type_json(serveur, situation, point):
+    """Trouvé par schemathesis : sans Content-Type JSON, core répondait 500 (None.args)."""
+    import requests
+
+    reponse = requests.post(serveur.url + point, data=json.dumps(situation), timeout=30)
+    assert reponse.status_code == 415
+    assert "Content-Type" in reponse.json()
+    assert requests.post(serveur.url + point, timeout=30).status_code == 415
