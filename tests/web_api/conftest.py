@@ -117,3 +117,7 @@ def _charger_exemple():
 @pytest.fixture
 def situation():
     return charger_exemple("pensionne_categorie_2")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "charge: charge concurrente bornée sur le serveur local (< 60 s)")
