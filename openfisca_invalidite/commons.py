@@ -184,3 +184,7 @@ def date_naissance_verifiee(individu, period) -> np.ndarray:
             f"date de naissance postérieure à la période calculée ({period})",
         )
     return naissance
+
+
+#: Année de la date par défaut de ``date_debut_invalidite`` (31/12/9999) : pas d'invalidité.
+ANNEE_SANS_ARRET = 9999

@@ -7,9 +7,9 @@ from openfisca_core.populations import ADD
 from openfisca_core.variables import Variable
 
 from openfisca_invalidite.commons import (
+    ANNEE_SANS_ARRET,
     annee,
     debut,
-    fin,
     indice_cumule,
     parametres_historiques,
     premier_janvier,
@@ -23,23 +23,22 @@ from openfisca_invalidite.references import articles
 class salaire_annee_precedant_arret(Variable):
     value_type = float
     entity = Individu
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.ETERNITY
     unit = "currency-EUR"
     label = "Salaire de l'année civile précédant l'arrêt de travail"
     reference = articles("R341-17")
     documentation = """
     salaire_brut_annuel de l'année qui précède celle de l'arrêt (montant de
     cette année-là, non revalorisé). 2° du seuil de cumul de R341-17 (avant le
-    1er avril 2022 : le seul terme du seuil). 0 si l'invalidité n'a pas commencé.
+    1er avril 2022 : le seul terme du seuil). Fixé une fois par personne ;
+    0 sans date d'arrêt.
     """
 
     def formula(individu, period):
-        date_arret = individu("date_debut_invalidite", period)
+        annee_precedente = annee(individu("date_debut_invalidite", period)) - 1
         resultat = np.zeros(individu.count)
-        commencee = date_arret <= fin(period)
-        annee_precedente = annee(date_arret) - 1
-        for annee_salaire in np.unique(annee_precedente[commencee]):
-            qui = commencee & (annee_precedente == annee_salaire)
+        for annee_salaire in np.unique(annee_precedente[annee_precedente < ANNEE_SANS_ARRET - 1]):
+            qui = annee_precedente == annee_salaire
             resultat = np.where(qui, individu("salaire_brut_annuel", str(annee_salaire)), resultat)
         return resultat
 
@@ -94,7 +93,12 @@ class pension_invalidite_reduction_cumul(Variable):
     Simplifications : la loi contrôle chaque trimestre et applique la réduction
     aux trois mois suivants ; le modèle refait le contrôle chaque mois sur la
     fenêtre glissante de 12 mois. Avant 2022 la loi comparait deux trimestres
-    consécutifs : rapporté ici aux mêmes 12 mois.
+    consécutifs : rapporté ici aux mêmes 12 mois. Sans revenus d'activité sur
+    la période, pas de réduction (R341-17 vise la reprise ou la poursuite d'une
+    activité) : une pension portée au minimum au-dessus d'un seuil bas n'est
+    jamais réduite pour elle-même. Avec des revenus, le dépassement est celui
+    du total, comme le dit le texte (à confirmer quand la pension seule dépasse
+    déjà le seuil).
     """
 
     def formula(individu, period, parameters):
@@ -105,7 +109,8 @@ class pension_invalidite_reduction_cumul(Variable):
             return np.zeros(individu.count)
         depassement = np.maximum(12 * pension + revenus - individu("pension_invalidite_seuil_cumul", period), 0)
         taux = parameters(period).pension_invalidite.cumul_revenus.taux_reduction_depassement
-        return np.where(pension > 0, np.minimum(np.round(taux * depassement / 12, 2), pension), 0.0)
+        cumul = (pension > 0) & (revenus > 0)
+        return np.where(cumul, np.minimum(np.round(taux * depassement / 12, 2), pension), 0.0)
 
 
 class pension_invalidite(Variable):

@@ -4,12 +4,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import annee, fin, indice_cumule, parametres_historiques, valeur_a_dates
+from openfisca_invalidite.commons import ANNEE_SANS_ARRET, annee, fin, indice_cumule, parametres_historiques, valeur_a_dates
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
-
-SANS_ARRET = 9999  # année de la date par défaut de date_debut_invalidite (pas d'invalidité)
-
 
 class salaire_annuel_moyen_a_l_arret(Variable):
     value_type = float
@@ -36,7 +33,7 @@ class salaire_annuel_moyen_a_l_arret(Variable):
         p = parametres_historiques(individu)
         date_arret = individu("date_debut_invalidite", period)
         resultat = np.zeros(individu.count, dtype=np.float64)
-        concernes = np.flatnonzero(annee(date_arret) < SANS_ARRET)
+        concernes = np.flatnonzero(annee(date_arret) < ANNEE_SANS_ARRET)
         if concernes.size == 0:
             return resultat
         tous = concernes.size == individu.count
