@@ -43,6 +43,7 @@ def test_aucune_erreur_serveur_sous_fuzzing(serveur, tmp_path):
         text=True,
         timeout=DUREE_MAXIMALE + 60,
         check=False,
+        cwd=tmp_path,  # schemathesis écrit .schemathesis/ dans le dossier courant
     )
     sortie = resultat.stdout + resultat.stderr
     assert resultat.returncode == 0, sortie[-6000:]
