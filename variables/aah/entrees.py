@@ -17,6 +17,11 @@ class taux_incapacite(Variable):
     unit = "/1"
     label = "Taux d'incapacité permanente fixé par la CDAPH (0 à 1)"
     reference = articles("L821-1", "L821-2", "D821-1")
+    documentation = """
+    Taux d'incapacité permanente reconnu par la commission des droits et de
+    l'autonomie (CDAPH), de 0 à 1 : 0,8 ouvre l'AAH, 0,5 à 0,79 l'ouvre avec
+    une restriction substantielle et durable d'accès à l'emploi (D821-1).
+    """
 
 
 class aah_restriction_substantielle_durable_acces_emploi(Variable):
@@ -27,6 +32,11 @@ class aah_restriction_substantielle_durable_acces_emploi(Variable):
     set_input = set_input_dispatch_by_period
     label = "Restriction substantielle et durable d'accès à l'emploi (RSDAE) reconnue par la CDAPH"
     reference = articles("L821-2", "D821-1-2")
+    documentation = """
+    Restriction substantielle et durable pour l'accès à l'emploi (RSDAE)
+    reconnue par la CDAPH : avec un taux d'incapacité de 50 à 79 %, elle ouvre
+    l'AAH (L821-2), jusqu'à l'âge où la personne est réputée inapte au travail.
+    """
 
 
 class aah_conjugalise_eligible(Variable):

@@ -32,6 +32,10 @@ class pension_invalidite_condition_immatriculation(Variable):
     definition_period = DateUnit.MONTH
     label = "Immatriculé depuis au moins 12 mois au 1er jour du mois de l'arrêt de travail"
     reference = articles("R313-5")
+    documentation = """
+    duree_immatriculation ≥ 12 mois (paramètre conditions.duree_immatriculation_minimale
+    en vigueur à la date de l'arrêt).
+    """
 
     def formula(individu, period):
         conditions = parametres_historiques(individu).pension_invalidite.conditions

@@ -68,6 +68,11 @@ class duree_immatriculation(Variable):
     set_input = entree_bornee(0, None, set_input_dispatch_by_period)
     label = "Mois d'immatriculation au 1er jour du mois de l'arrêt de travail"
     reference = articles("R313-5")
+    documentation = """
+    Mois d'immatriculation à la sécurité sociale au 1er jour du mois de l'arrêt
+    de travail suivi d'invalidité (ou de la constatation de l'usure prématurée) ;
+    la pension en exige 12 (R313-5). Entier ≥ 0.
+    """
 
 
 class heures_travaillees_12_mois(Variable):
@@ -77,6 +82,11 @@ class heures_travaillees_12_mois(Variable):
     set_input = entree_bornee(0, None, set_input_dispatch_by_period)
     label = "Heures de travail salarié ou assimilé dans les 12 mois précédant l'arrêt"
     reference = articles("R313-5")
+    documentation = """
+    Heures de travail salarié ou assimilé pendant les 12 mois civils (ou les
+    365 jours) précédant l'arrêt ; 600 heures suffisent à la condition
+    d'activité de R313-5 (800 avant le 1er février 2015). Réel ≥ 0.
+    """
 
 
 class salaire_cotise_12_mois(Variable):
@@ -87,6 +97,12 @@ class salaire_cotise_12_mois(Variable):
     unit = "currency-EUR"
     label = "Rémunérations soumises à cotisations dans les 12 mois civils précédant l'arrêt"
     reference = articles("R313-5")
+    documentation = """
+    Rémunérations ayant supporté les cotisations maladie, maternité,
+    invalidité et décès pendant les 12 mois civils précédant l'arrêt ; au moins
+    2 030 fois le SMIC horaire du 1er janvier précédant la période suffisent à
+    la condition d'activité de R313-5. Euros ≥ 0.
+    """
 
 
 class salaire_brut_annuel(Variable):
