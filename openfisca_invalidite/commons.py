@@ -96,7 +96,7 @@ def premier_janvier(annees: np.ndarray) -> np.ndarray:
     return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
 
 
-def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None):
+def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None, rang_depuis=None):
     """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
     (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
 
@@ -104,13 +104,16 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
     personne, quel que soit le nombre de dates). Où ``seuil`` a une valeur à une
     date d'effet (revalorisation différenciée, LFSS 2020 art. 81), le
     ``coefficient_au_dela`` remplace le coefficient pour les montants qui
-    dépassent le seuil juste avant cette date.
+    dépassent le seuil juste avant cette date. ``rang_depuis`` (nombre de
+    dates d'effet au plus tard à ``depuis``), s'il est déjà connu, évite de le
+    rechercher à chaque mois.
     """
     dates, valeurs = valeurs_datees(coefficients)
     valeurs = np.nan_to_num(valeurs, nan=1.0)
     cumul = np.concatenate(([1.0], np.cumprod(valeurs)))
     montant = np.asarray(montant, dtype=np.float64)
-    rang_depuis = np.searchsorted(dates, np.asarray(depuis).astype(JOUR), side="right")
+    if rang_depuis is None:
+        rang_depuis = np.searchsorted(dates, np.asarray(depuis).astype(JOUR), side="right")
     rang_jusqua = int(np.searchsorted(dates, np.datetime64(jusqua, "D"), side="right"))
     rang_depuis = np.minimum(rang_depuis, rang_jusqua)
     resultat = montant * (cumul[rang_jusqua] / cumul[rang_depuis])
@@ -142,7 +145,7 @@ def premier_janvier(annees: np.ndarray) -> np.ndarray:
     return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
 
 
-def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None):
+def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None, rang_depuis=None):
     """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
     (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
 

@@ -1,7 +1,7 @@
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import date_naissance_verifiee, mois_aaaamm
+from openfisca_invalidite.commons import date_naissance_verifiee
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -22,5 +22,6 @@ class age_retraite_inaptitude(Variable):
     """
 
     def formula(individu, period, parameters):
-        generation = mois_aaaamm(date_naissance_verifiee(individu, period))
+        date_naissance_verifiee(individu, period)
+        generation = individu("generation", period)
         return parameters(period).pension_invalidite.fin_de_droit.age_fin_pension.calc(generation)

@@ -3,7 +3,7 @@
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois, mois_aaaamm
+from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -26,9 +26,9 @@ class pension_invalidite_condition_age(Variable):
 
     def formula(individu, period, parameters):
         fin_de_droit = parameters(period).pension_invalidite.fin_de_droit
-        naissance = date_naissance_verifiee(individu, period)
-        generation = mois_aaaamm(naissance)
-        mois_naissance = indice_mois(naissance)
+        date_naissance_verifiee(individu, period)
+        generation = individu("generation", period)
+        mois_naissance = individu("rang_mois_naissance", period)
         mois_calcul = int(indice_mois(debut(period)))
         dernier_mois = mois_naissance + age_en_mois(individu("age_retraite_inaptitude", period))
         dernier_mois_en_activite = mois_naissance + age_en_mois(fin_de_droit.age_limite_poursuite_activite.calc(generation))

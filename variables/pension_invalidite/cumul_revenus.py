@@ -75,7 +75,10 @@ class pension_invalidite_seuil_cumul(Variable):
             seuil = np.maximum(individu("salaire_annuel_moyen", period), salaire_precedent)
         else:
             seuil = salaire_precedent
-        return revalorisation_depuis(seuil, date_arret, debut(period), historique.pension_invalidite.revalorisation.coefficient_pensions)
+        return revalorisation_depuis(
+            seuil, date_arret, debut(period), historique.pension_invalidite.revalorisation.coefficient_pensions,
+            rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
+        )
 
 
 class pension_invalidite_reduction_cumul(Variable):

@@ -74,6 +74,7 @@ class pension_invalidite_avant_cumul(Variable):
             revalorisation.coefficient_pensions,
             revalorisation.seuil_revalorisation_differenciee,
             revalorisation.coefficient_au_dela_du_seuil,
+            rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
         )
         minimum = parameters(period).pension_invalidite.montant.minimum
         maximum = individu("pension_invalidite_maximum", period)
