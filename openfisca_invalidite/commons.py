@@ -131,49 +131,6 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
     return resultat
 
 
-def parametres_historiques(population):
-    """Arbre complet des paramètres (toutes dates) du système de la simulation.
-
-    À utiliser quand une valeur dépend d'une date propre à chaque personne
-    (date de l'arrêt, année d'un salaire) ; suit les réformes appliquées.
-    """
-    return population.simulation.tax_benefit_system.parameters
-
-
-def premier_janvier(annees: np.ndarray) -> np.ndarray:
-    """1er janvier de chaque année d'un tableau d'années."""
-    return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
-
-
-def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None, rang_depuis=None):
-    """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
-    (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
-
-    Où ``seuil`` a une valeur à une date d'effet (revalorisation différenciée,
-    LFSS 2020 art. 81), le ``coefficient_au_dela`` s'applique aux montants qui
-    le dépassent avant revalorisation. Boucle sur les dates d'effet, jamais
-    sur les personnes.
-    """
-    dates, valeurs = valeurs_datees(coefficients)
-    seuils = valeur_a_dates(seuil, dates) if seuil is not None else np.full(len(dates), np.nan)
-    au_dela = valeur_a_dates(coefficient_au_dela, dates) if coefficient_au_dela is not None else valeurs
-    if seuil is not None:
-        # Une date d'effet antérieure à la première valeur du seuil n'a pas de seuil.
-        premiere = valeurs_datees(seuil)[0].min()
-        seuils = np.where(dates < premiere, np.nan, seuils)
-    resultat = np.asarray(montant, dtype=np.float64).copy()
-    depuis = np.asarray(depuis).astype(JOUR)
-    for date_effet, coefficient, limite, reduit in zip(dates, valeurs, seuils, au_dela):
-        if date_effet > jusqua or np.isnan(coefficient):
-            continue
-        concerne = depuis < date_effet
-        if not concerne.any():
-            continue
-        facteur = coefficient if np.isnan(limite) else np.where(resultat <= limite, coefficient, reduit)
-        resultat = np.where(concerne, resultat * facteur, resultat)
-    return resultat
-
-
 def date_naissance_verifiee(individu, period) -> np.ndarray:
     """``date_naissance`` de chaque personne ; une naissance postérieure au
     dernier jour de la période est une erreur d'entrée (jamais un âge négatif)."""
