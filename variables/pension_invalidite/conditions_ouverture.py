@@ -38,10 +38,7 @@ class pension_invalidite_condition_immatriculation(Variable):
     """
 
     def formula(individu, period):
-        conditions = parametres_historiques(individu).pension_invalidite.conditions
-        date_arret = individu("date_debut_invalidite", period)
-        minimum = valeur_a_dates(conditions.duree_immatriculation_minimale, date_arret)
-        return individu("duree_immatriculation", period) >= minimum
+        return individu("duree_immatriculation", period) >= individu("pension_invalidite_immatriculation_exigee", period)
 
 
 class pension_invalidite_condition_activite(Variable):
@@ -57,16 +54,8 @@ class pension_invalidite_condition_activite(Variable):
     """
 
     def formula(individu, period):
-        p = parametres_historiques(individu)
-        date_arret = individu("date_debut_invalidite", period)
-        heures_min = valeur_a_dates(p.pension_invalidite.conditions.heures_travail_minimales, date_arret)
-        nombre_smic = valeur_a_dates(p.pension_invalidite.conditions.nombre_smic_horaire_cotisations, date_arret)
-        # La période de référence commence 12 mois civils avant le mois de l'arrêt ;
-        # le SMIC retenu est celui du 1er janvier de l'année où elle commence.
-        debut_reference = indice_mois(date_arret) - 12
-        smic = valeur_a_dates(p.references_sociales.smic_horaire_brut, premier_janvier(debut_reference // 12))
-        par_les_heures = individu("heures_travaillees_12_mois", period) >= heures_min
-        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= nombre_smic * smic
+        par_les_heures = individu("heures_travaillees_12_mois", period) >= individu("pension_invalidite_heures_exigees", period)
+        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= individu("pension_invalidite_cotisations_exigees", period)
         return par_les_heures | par_les_cotisations
 
 
@@ -85,3 +74,53 @@ class pension_invalidite_condition_reconnaissance(Variable):
         categorie = individu("categorie_invalidite", period)
         commencee = individu("date_debut_invalidite", period) <= fin(period)
         return commencee & (categorie != categorie.possible_values.non_classe)
+
+
+class pension_invalidite_immatriculation_exigee(Variable):
+    value_type = int
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    unit = "month"
+    label = "Mois d'immatriculation exigés à la date de l'arrêt de travail"
+    reference = articles("R313-5")
+    documentation = "Seuil en vigueur à la date de l'arrêt (12 mois), fixé une fois par personne."
+
+    def formula(individu, period):
+        conditions = parametres_historiques(individu).pension_invalidite.conditions
+        return valeur_a_dates(conditions.duree_immatriculation_minimale, individu("date_debut_invalidite", period))
+
+
+class pension_invalidite_heures_exigees(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    unit = "hour"
+    label = "Heures de travail exigées dans les 12 mois précédant l'arrêt, selon la date de l'arrêt"
+    reference = articles("R313-5")
+    documentation = "600 heures (800 pour un arrêt antérieur au 1er février 2015), fixé une fois par personne."
+
+    def formula(individu, period):
+        conditions = parametres_historiques(individu).pension_invalidite.conditions
+        return valeur_a_dates(conditions.heures_travail_minimales, individu("date_debut_invalidite", period))
+
+
+class pension_invalidite_cotisations_exigees(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    unit = "currency-EUR"
+    label = "Rémunérations cotisées exigées dans les 12 mois civils précédant l'arrêt (2 030 × SMIC horaire)"
+    reference = articles("R313-5")
+    documentation = """
+    2 030 fois le SMIC horaire en vigueur au 1er janvier qui précède la période
+    de référence (les 12 mois civils avant le mois de l'arrêt : le 1er janvier
+    de l'année où cette période commence). Fixé une fois par personne.
+    """
+
+    def formula(individu, period):
+        p = parametres_historiques(individu)
+        date_arret = individu("date_debut_invalidite", period)
+        nombre_smic = valeur_a_dates(p.pension_invalidite.conditions.nombre_smic_horaire_cotisations, date_arret)
+        debut_reference = indice_mois(date_arret) - 12
+        smic = valeur_a_dates(p.references_sociales.smic_horaire_brut, premier_janvier(debut_reference // 12))
+        return nombre_smic * smic

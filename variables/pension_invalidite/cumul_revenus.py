@@ -43,6 +43,36 @@ class salaire_annee_precedant_arret(Variable):
         return resultat
 
 
+class plafond_securite_sociale_annee_precedant_arret(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    unit = "currency-EUR"
+    label = "PASS de l'année civile précédant l'arrêt (le plafond « alors en vigueur » de R341-17)"
+    reference = articles("R341-17", "L241-3")
+    documentation = "Fixé une fois par personne."
+
+    def formula(individu, period):
+        plafonds = parametres_historiques(individu).references_sociales.plafond_annuel_securite_sociale
+        return valeur_a_dates(plafonds, premier_janvier(annee(individu("date_debut_invalidite", period)) - 1))
+
+
+class revalorisation_salaire_annee_precedant_arret(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    unit = "/1"
+    label = "Revalorisation du salaire de l'année précédant l'arrêt jusqu'à la date de l'arrêt (L341-6)"
+    reference = articles("R341-17", "L341-6")
+    documentation = "Coefficients des salaires entrés en vigueur après le 31 décembre de cette année et au plus tard à l'arrêt."
+
+    def formula(individu, period):
+        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_salaires
+        date_arret = individu("date_debut_invalidite", period)
+        fin_annee_precedente = premier_janvier(annee(date_arret)) - 1
+        return indice_cumule(coefficients, date_arret) / indice_cumule(coefficients, fin_annee_precedente)
+
+
 class pension_invalidite_seuil_cumul(Variable):
     value_type = float
     entity = Individu
@@ -64,13 +94,10 @@ class pension_invalidite_seuil_cumul(Variable):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         historique = parametres_historiques(individu)
         date_arret = individu("date_debut_invalidite", period)
-        annee_salaire = annee(date_arret) - 1
-        plafond = cumul.plafond_salaire_reference_en_pass * valeur_a_dates(
-            historique.references_sociales.plafond_annuel_securite_sociale, premier_janvier(annee_salaire)
+        plafond = cumul.plafond_salaire_reference_en_pass * individu("plafond_securite_sociale_annee_precedant_arret", period)
+        salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond) * individu(
+            "revalorisation_salaire_annee_precedant_arret", period
         )
-        coefficients = historique.pension_invalidite.revalorisation.coefficient_salaires
-        revalorisation_salaire = indice_cumule(coefficients, date_arret) / indice_cumule(coefficients, premier_janvier(annee_salaire + 1) - 1)
-        salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond) * revalorisation_salaire
         if cumul.seuil_inclut_salaire_annuel_moyen:
             seuil = np.maximum(individu("salaire_annuel_moyen", period), salaire_precedent)
         else:
