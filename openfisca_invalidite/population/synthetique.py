@@ -54,6 +54,12 @@ PART_EN_COUPLE = 0.40
 PARTS_CATEGORIES = {"categorie_1": 0.22, "categorie_2": 0.75, "categorie_3": 0.03}
 #: tranches d'âge (âge révolu au 1er du mois) et leurs parts : 72 % de 50 à 60 ans.
 TRANCHES_AGE = ((20, 45, 0.12), (45, 50, 0.13), (50, 61, 0.72), (61, 61.99, 0.03))
+#: Anciens pensionnés de 62 à 66 ans (pension éteinte à 62 ans, L341-15), par pensionné en
+#: service : environ 5 générations de sortants. Ils ne touchent rien sous la loi en vigueur
+#: mais rendent chiffrables les réformes de l'âge de fin (hypothèse, à confirmer ; leur
+#: pension de vieillesse pour inaptitude, qu'une telle réforme retarderait, n'est pas modélisée).
+PART_ANCIENS_PENSIONNES = 0.25
+TRANCHE_ANCIENS = (62, 66.99)
 SALAIRE_MEDIAN = 16_500.0  # euros de l'année de l'arrêt, avant plafonnement au PASS
 DISPERSION_SALAIRE = 0.55
 PART_PREVOYANCE = 0.92  # part des pensionnés ayant une rente de prévoyance ou d'autres ressources
@@ -80,10 +86,13 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     nombre_conjoints = taille - nombre_pensionnes
     p = nombre_pensionnes
 
-    # Âge : tranche, puis jour uniforme dans la tranche.
-    bornes = np.array([(a, b) for a, b, _ in TRANCHES_AGE])
-    parts = np.array([q for _, _, q in TRANCHES_AGE])
-    tranche = rng.choice(len(TRANCHES_AGE), size=p, p=parts / parts.sum())
+    # Âge : tranche, puis jour uniforme dans la tranche ; la dernière tranche est celle
+    # des anciens pensionnés (62-66 ans).
+    tranches = (*TRANCHES_AGE, (*TRANCHE_ANCIENS, PART_ANCIENS_PENSIONNES))
+    bornes = np.array([(a, b) for a, b, _ in tranches])
+    parts = np.array([q for _, _, q in tranches])
+    tranche = rng.choice(len(tranches), size=p, p=parts / parts.sum())
+    ancien = tranche == len(tranches) - 1
     age_jours = (bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25)
     naissance = debut_mois - np.ceil(age_jours).astype("timedelta64[D]") - np.timedelta64(1, "D")
     age_annees = age_jours / 365.25
@@ -93,13 +102,15 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
 
     # Ancienneté en invalidité : exponentielle de moyenne 6 ans, entrée après 20 ans.
     anciennete = np.minimum(rng.exponential(6.0, p), np.maximum(age_annees - 20.5, 0.1))
+    # Un ancien pensionné est entré en invalidité avant 62 ans.
+    anciennete = np.where(ancien, np.minimum(age_annees - 62 + anciennete, age_annees - 20.5), anciennete)
     debut_invalidite = debut_mois - np.ceil(anciennete * 365.25).astype("timedelta64[D]")
     annee_arret = debut_invalidite.astype("datetime64[Y]").astype(np.int64) + 1970
     annee_naissance = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
 
     cat1 = categorie == "categorie_1"
     reduction = np.where(cat1, rng.uniform(0.67, 0.85, p), rng.uniform(0.8, 1.0, p)).round(3)
-    travaille = cat1 & (rng.uniform(size=p) < 0.50)
+    travaille = cat1 & (rng.uniform(size=p) < 0.50) & ~ancien
     revenus = np.where(travaille, rng.uniform(300, 1500, p), 0.0).round(2)
     taux_incapacite = np.select([rng.uniform(size=p) < PART_TAUX_80, rng.uniform(size=p) < PART_RSDAE],
                                 [rng.uniform(0.8, 0.95, p), rng.uniform(0.5, 0.79, p)], 0.0).round(2)
@@ -107,6 +118,9 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     # Autres ressources : surtout la rente de prévoyance complémentaire (contrats
     # d'entreprise), qui entre dans les ressources de l'ASI et de l'AAH.
     autres = np.where(rng.uniform(size=p) < PART_PREVOYANCE, rng.lognormal(np.log(PREVOYANCE_MEDIANE), 0.45, p), 0.0).round(2)
+    # Les anciens pensionnés n'ont plus de droit à l'AAH modélisé ici (retraite pour inaptitude).
+    taux_incapacite = np.where(ancien, 0.0, taux_incapacite)
+    rsdae = rsdae & ~ancien
 
     pensionnes = pd.DataFrame({
         "id": np.arange(p, dtype=np.int64),
@@ -161,5 +175,7 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
         population = population.sort_values(["famille_id", "id"], kind="stable", ignore_index=True)
     else:
         population = pensionnes
-    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / p)
+    # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
+    part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
+    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
     return population
