@@ -3,21 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from openfisca_core.reforms import Reform
 from openfisca_core.simulation_builder import SimulationBuilder
 
+from openfisca_invalidite.serveur_local import ServeurInjoignable, serveur_local
 from openfisca_invalidite.reforms import (
     REFORMES,
     ReformeInconnue,
@@ -197,93 +189,38 @@ def test_taux_categorie_erreurs():
 
 # --- API web ------------------------------------------------------------------------
 
-DELAI_DEMARRAGE = 90  # s
-
-
-def _port_libre() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _openfisca() -> str:
-    voisin = Path(sys.executable).with_name("openfisca")
-    return str(voisin) if voisin.exists() else (shutil.which("openfisca") or "openfisca")
-
-
 def test_api_web_avec_reforme():
     """``openfisca serve --reforms <chemin>`` démarre et calcule sous la réforme :
     un invalide de 63 ans né le 1/3/1962 est éligible en juin 2025 (AgeFinPension64),
     ce qu'il n'est pas en loi en vigueur (tests/reformes/age_retraite.yaml)."""
-    requests = pytest.importorskip("requests")
-    port = _port_libre()
-    journal = tempfile.TemporaryFile()
-    processus = subprocess.Popen(
-        [
-            _openfisca(), "serve",
-            "--country-package", "openfisca_invalidite",
-            "--reforms", chemin(REFORMES["age_fin_64"]),
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", "1",
-            "--timeout", "60",
-        ],
-        stdout=journal,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def journal_texte() -> str:
-        journal.flush()
-        journal.seek(0)
-        return journal.read().decode("utf-8", "replace")[-3000:]
-
+    pytest.importorskip("requests")
     try:
-        limite = time.monotonic() + DELAI_DEMARRAGE
-        while True:
-            if processus.poll() is not None:
-                pytest.fail(f"openfisca serve --reforms s'est arrêté (code {processus.returncode}) :\n{journal_texte()}")
-            try:
-                if requests.get(url + "/spec", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > limite:
-                pytest.fail(f"openfisca serve --reforms ne répond pas après {DELAI_DEMARRAGE} s :\n{journal_texte()}")
-            time.sleep(0.25)
-        situation = {
-            "individus": {
-                "p": {
-                    "date_naissance": {"ETERNITY": "1962-03-01"},
-                    "date_debut_invalidite": {"ETERNITY": "2020-01-10"},
-                    "categorie_invalidite": {"2025-06": "categorie_2"},
-                    "reduction_capacite_travail": {"2025-06": 0.8},
-                    "duree_immatriculation": {"2025-06": 240},
-                    "heures_travaillees_12_mois": {"2025-06": 1500},
-                    "pension_invalidite_condition_age": {"2025-06": None},
-                    "pension_invalidite_eligible": {"2025-06": None},
-                }
-            },
-            "familles": {"f": {"parents": ["p"]}},
-        }
-        reponse = requests.post(url + "/calculate", json=situation, timeout=30)
-        assert reponse.status_code == 200, reponse.text
-        p = reponse.json()["individus"]["p"]
-        assert p["pension_invalidite_condition_age"]["2025-06"] is True
-        assert p["pension_invalidite_eligible"]["2025-06"] is True
-        # Le paramètre réformé est celui que publie l'API.
-        bareme = requests.get(url + "/parameter/pension_invalidite.fin_de_droit.age_fin_pension", timeout=30)
-        assert bareme.status_code == 200
-        tranches = bareme.json()["brackets"]
-        assert tranches["2023-09-01"]["196109"] == 64
-        assert tranches["2015-01-01"]["196109"] == 62
-    finally:
-        if processus.poll() is None:
-            os.killpg(processus.pid, signal.SIGTERM)
-            try:
-                processus.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(processus.pid, signal.SIGKILL)
-                processus.wait(timeout=15)
-        journal.close()
+        with serveur_local(reformes=[chemin(REFORMES["age_fin_64"])], workers=1) as serveur:
+            situation = {
+                "individus": {
+                    "p": {
+                        "date_naissance": {"ETERNITY": "1962-03-01"},
+                        "date_debut_invalidite": {"ETERNITY": "2020-01-10"},
+                        "categorie_invalidite": {"2025-06": "categorie_2"},
+                        "reduction_capacite_travail": {"2025-06": 0.8},
+                        "duree_immatriculation": {"2025-06": 240},
+                        "heures_travaillees_12_mois": {"2025-06": 1500},
+                        "pension_invalidite_condition_age": {"2025-06": None},
+                        "pension_invalidite_eligible": {"2025-06": None},
+                    }
+                },
+                "familles": {"f": {"parents": ["p"]}},
+            }
+            reponse = serveur.post("/calculate", situation)
+            assert reponse.status_code == 200, reponse.text
+            p = reponse.json()["individus"]["p"]
+            assert p["pension_invalidite_condition_age"]["2025-06"] is True
+            assert p["pension_invalidite_eligible"]["2025-06"] is True
+            # Le paramètre réformé est celui que publie l'API.
+            bareme = serveur.get("/parameter/pension_invalidite.fin_de_droit.age_fin_pension")
+            assert bareme.status_code == 200
+            tranches = bareme.json()["brackets"]
+            assert tranches["2023-09-01"]["196109"] == 64
+            assert tranches["2015-01-01"]["196109"] == 62
+    except ServeurInjoignable as erreur:
+        pytest.fail(str(erreur))

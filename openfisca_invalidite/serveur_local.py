@@ -1,0 +1,112 @@
+"""Le vrai serveur de l'API web, lancé pour un test ou une démonstration.
+
+``openfisca serve`` en sous-processus sur un port libre de 127.0.0.1, attendu
+par sondage de /spec, toujours arrêté en sortie (SIGTERM puis SIGKILL de son
+groupe, workers gunicorn compris). Sert aux tests de l'API web et des réformes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+DELAI_DEMARRAGE = 90  # s
+DELAI_REQUETE = 30  # s, pour chaque requête
+
+
+class ServeurInjoignable(RuntimeError):
+    """Le serveur s'est arrêté ou ne répond pas dans le délai ; le message cite son journal."""
+
+
+def port_libre() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def commande_openfisca() -> str:
+    voisin = Path(sys.executable).with_name("openfisca")
+    return str(voisin) if voisin.exists() else (shutil.which("openfisca") or "openfisca")
+
+
+class Serveur:
+    def __init__(self, url: str, processus: subprocess.Popen, journal) -> None:
+        self.url = url
+        self.processus = processus
+        self.journal = journal
+
+    def get(self, chemin: str, **kwargs):
+        import requests
+
+        return requests.get(self.url + chemin, timeout=DELAI_REQUETE, **kwargs)
+
+    def post(self, chemin: str, corps=None, *, data=None, **kwargs):
+        import requests
+
+        if data is None:
+            data = json.dumps(corps)
+        return requests.post(
+            self.url + chemin, data=data, headers={"Content-Type": "application/json"}, timeout=DELAI_REQUETE, **kwargs
+        )
+
+    def vivant(self) -> bool:
+        return self.processus.poll() is None
+
+    def journal_texte(self) -> str:
+        self.journal.flush()
+        self.journal.seek(0)
+        return self.journal.read().decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def serveur_local(reformes: Sequence[str] = (), workers: int = 2, delai: float = DELAI_DEMARRAGE) -> Iterator[Serveur]:
+    """Démarre ``openfisca serve --country-package openfisca_invalidite`` (et ses
+    ``--reforms``), attend qu'il réponde, le rend, puis l'arrête quoi qu'il arrive."""
+    import requests
+
+    port = port_libre()
+    journal = tempfile.TemporaryFile()
+    commande = [commande_openfisca(), "serve", "--country-package", "openfisca_invalidite"]
+    if reformes:
+        commande += ["--reforms", *reformes]
+    commande += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"]
+    processus = subprocess.Popen(
+        commande, stdout=journal, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    instance = Serveur(f"http://127.0.0.1:{port}", processus, journal)
+    try:
+        limite = time.monotonic() + delai
+        while True:
+            if processus.poll() is not None:
+                msg = f"openfisca serve s'est arrêté (code {processus.returncode}) :\n{instance.journal_texte()[-3000:]}"
+                raise ServeurInjoignable(msg)
+            try:
+                if requests.get(instance.url + "/spec", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > limite:
+                msg = f"openfisca serve ne répond pas après {delai} s :\n{instance.journal_texte()[-3000:]}"
+                raise ServeurInjoignable(msg)
+            time.sleep(0.25)
+        yield instance
+    finally:
+        if processus.poll() is None:
+            os.killpg(processus.pid, signal.SIGTERM)
+            try:
+                processus.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(processus.pid, signal.SIGKILL)
+                processus.wait(timeout=15)
+        journal.close()
