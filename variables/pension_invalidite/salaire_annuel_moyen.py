@@ -19,7 +19,8 @@ class salaire_annuel_moyen_a_l_arret(Variable):
     R341-4 : moyenne des salaires des 10 années civiles d'assurance les plus
     avantageuses antérieures à l'année de l'arrêt de travail (moyenne des
     années accomplies s'il y en a moins de 10 ; une année compte si un salaire
-    y est porté). Chaque salaire est retenu dans la limite du PASS de son année,
+    y est porté — à confirmer : la caisse exige peut-être un trimestre validé,
+    de sorte qu'une année à salaire symbolique abaisse ici la moyenne). Chaque salaire est retenu dans la limite du PASS de son année,
     puis revalorisé par les coefficients de L341-6 entrés en vigueur après le
     31 décembre de son année et au plus tard à la date de l'arrêt. Le nombre
     d'années retenues est celui de la loi en vigueur à la date de l'arrêt.
