@@ -45,9 +45,10 @@ class aah_base_ressources_individu(Variable):
 
     def formula(individu, period, parameters):
         abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
-        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-3).start, 3))
+        mois = int(parameters(period).aah.ressources.mois_regime_trimestriel)
+        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-mois).start, mois))
         activite_3_mois = individu("revenus_activite", trois_mois, options=[ADD])
-        trimestriel = 4 * (
+        trimestriel = (12 / mois) * (
             (1 - abattement) * (activite_3_mois + individu("pension_invalidite", trois_mois, options=[ADD]))
             + individu("autres_ressources", trois_mois, options=[ADD])
         )

@@ -132,15 +132,19 @@ class pension_invalidite_reduction_cumul(Variable):
     """
 
     def formula(individu, period, parameters):
-        reference = Period((DateUnit.MONTH, period.first_month.offset(-13).start, 12))
-        revenus = individu("revenus_activite", reference, options=[ADD])
+        cumul = parameters(period).pension_invalidite.cumul_revenus
+        mois = int(cumul.duree_periode_reference)
+        debut_reference = period.first_month.offset(-int(cumul.debut_periode_reference)).start
+        revenus = individu("revenus_activite", Period((DateUnit.MONTH, debut_reference, mois)), options=[ADD])
         pension = individu("pension_invalidite_avant_cumul", period)
-        if not ((revenus > 0) & (pension > 0)).any():
+        concerne = (pension > 0) & (revenus > 0)
+        if not concerne.any():
             return np.zeros(individu.count)
-        depassement = np.maximum(12 * pension + revenus - individu("pension_invalidite_seuil_cumul", period), 0)
-        taux = parameters(period).pension_invalidite.cumul_revenus.taux_reduction_depassement
-        cumul = (pension > 0) & (revenus > 0)
-        return np.where(cumul, np.minimum(np.round(taux * depassement / 12, 2), pension), 0.0)
+        # Comparaison annuelle : revenus de la fenêtre ramenés à 12 mois (identiques pour 12 mois).
+        revenus_annuels = revenus * 12 / mois
+        depassement = np.maximum(12 * pension + revenus_annuels - individu("pension_invalidite_seuil_cumul", period), 0)
+        reduction = np.round(cumul.taux_reduction_depassement * depassement / 12, 2)
+        return np.where(concerne, np.minimum(reduction, pension), 0.0)
 
 
 class pension_invalidite(Variable):
