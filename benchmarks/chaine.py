@@ -81,13 +81,13 @@ def _preparer(pop, tbs, mois: str) -> dict:
     indice_arret = indice_cumule(coef, arret)
     salaires = colonnes_salaire(pop)
     nb = int(P(mois).pension_invalidite.salaire_annuel_moyen.nombre_annees_retenues)
-    matrice = np.zeros((max(len(salaires), nb), len(pop)), dtype=np.float32)
+    matrice = np.zeros((max(len(salaires), nb), len(pop)), dtype=np.float64)
     comptees = np.zeros(len(pop), dtype=np.int64)
     for ligne, (annee, col) in enumerate(salaires.items()):
         s = pop[col].to_numpy()
         retenu = (s > 0) & (annee < annee_arret)
         plafond = P.references_sociales.plafond_annuel_securite_sociale(f"{annee}-01-01")
-        reval = (indice_arret / indice_cumule(coef, np.datetime64(f"{annee}-12-31"))).astype(np.float32)
+        reval = indice_arret / indice_cumule(coef, np.datetime64(f"{annee}-12-31"))
         v = matrice[ligne]
         np.minimum(s, plafond, out=v)
         v *= reval
@@ -95,6 +95,7 @@ def _preparer(pop, tbs, mois: str) -> dict:
         comptees += retenu
     meilleures = np.partition(matrice, matrice.shape[0] - nb, axis=0)[-nb:]
     sam = np.where(comptees > 0, meilleures.sum(axis=0, dtype=np.float64) / np.clip(comptees, 1, nb), 0.0)
+    sam = np.round(sam, 2)  # au centime, comme le modèle
     del matrice, meilleures
     # Termes du seuil de cumul fixés à l'arrêt (R341-17 2°).
     annee_sal = annee_arret - 1

@@ -65,7 +65,10 @@ class pension_invalidite_avant_cumul(Variable):
 
     def formula(individu, period, parameters):
         eligible = individu("pension_invalidite_eligible", period)
-        montant_initial = individu("taux_pension_invalidite", period) * individu("salaire_annuel_moyen", period) / 12
+        # Le SAM est un montant au centime ; le relire en float64 évite qu'une
+        # demi-centime bascule à cause du stockage float32 d'OpenFisca.
+        salaire_annuel_moyen = np.round(individu("salaire_annuel_moyen", period).astype(np.float64), 2)
+        montant_initial = individu("taux_pension_invalidite", period) * salaire_annuel_moyen / 12
         revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
         revalorise = revalorisation_depuis(
             montant_initial,

@@ -24,7 +24,7 @@ class salaire_annuel_moyen_a_l_arret(Variable):
     puis revalorisé par les coefficients de L341-6 entrés en vigueur après le
     31 décembre de son année et au plus tard à la date de l'arrêt. Le nombre
     d'années retenues est celui de la loi en vigueur à la date de l'arrêt.
-    Montant en euros de la date de l'arrêt, calculé une fois par personne
+    Montant en euros de la date de l'arrêt, arrondi au centime, calculé une fois par personne
     (il ne dépend pas du mois) ; 0 sans date d'arrêt.
     Calcul vectoriel : boucle sur les années de carrière, jamais sur les
     personnes ; les meilleures années sont choisies par np.partition.
@@ -52,8 +52,8 @@ class salaire_annuel_moyen_a_l_arret(Variable):
         debut = max(int((annee_arret - profondeur).min()), premiere_annee_plafond)
         annees = range(debut, int(annee_arret.max()))
         plus_grand_nombre = int(nombre_retenu.max())
-        # Une ligne par année de carrière (float32 : 4 octets par personne et par année).
-        salaires = np.zeros((max(len(annees), plus_grand_nombre), concernes.size), dtype=np.float32)
+        # Une ligne par année de carrière (float64 : le SAM doit être juste au centime).
+        salaires = np.zeros((max(len(annees), plus_grand_nombre), concernes.size), dtype=np.float64)
         annees_comptees = np.zeros(concernes.size, dtype=np.int64)
         for ligne, annee_salaire in enumerate(annees):
             salaire = individu("salaire_brut_annuel", str(annee_salaire))
@@ -62,7 +62,7 @@ class salaire_annuel_moyen_a_l_arret(Variable):
             if not retenu.any():
                 continue
             plafond = plafonds(f"{annee_salaire}-01-01")
-            revalorisation = (indice_arret / indice_cumule(coefficients, np.datetime64(f"{annee_salaire}-12-31"))).astype(np.float32)
+            revalorisation = indice_arret / indice_cumule(coefficients, np.datetime64(f"{annee_salaire}-12-31"))
             valeur = salaires[ligne]
             np.minimum(salaire, plafond, out=valeur)
             valeur *= revalorisation
@@ -77,7 +77,8 @@ class salaire_annuel_moyen_a_l_arret(Variable):
             cumul = np.cumsum(np.sort(meilleures, axis=0)[::-1], axis=0, dtype=np.float64)
             somme = np.take_along_axis(cumul, (nombre_retenu - 1)[np.newaxis, :], axis=0)[0]
         diviseur = np.clip(annees_comptees, 1, nombre_retenu)
-        resultat[concernes] = np.where(annees_comptees > 0, somme / diviseur, 0.0)
+        # Arrondi au centime ici, en float64, avant le stockage en float32 d'OpenFisca.
+        resultat[concernes] = np.where(annees_comptees > 0, np.round(somme / diviseur, 2), 0.0)
         return resultat
 
 
