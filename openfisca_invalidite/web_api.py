@@ -210,6 +210,39 @@ def _verifier_resultat(resultat) -> None:
             )
 
 
+def _reference_parametre(tax_benefit_system, nom: str, instant: str):
+    """Référence (titre, adresse) du paramètre ``nom`` en vigueur à ``instant``."""
+    noeud = tax_benefit_system.parameters
+    for partie in nom.split("."):
+        noeud = getattr(noeud, "children", {}).get(partie)
+        if noeud is None:
+            return None
+    references = (getattr(noeud, "metadata", {}) or {}).get("reference") or {}
+    dates = sorted(str(date) for date in references if str(date) <= instant)
+    if not dates:
+        return None
+    return next(valeur for date, valeur in references.items() if str(date) == dates[-1])
+
+
+def enrichir_trace(tax_benefit_system, resultat: dict) -> None:
+    """Ajoute à chaque nœud de /trace le libellé et les articles de la variable,
+    et la source de chaque paramètre lu à sa date : l'explication d'un montant
+    renvoie au texte qui le fonde."""
+    for cle, noeud in resultat.get("trace", {}).items():
+        variable = tax_benefit_system.variables.get(cle.partition("<")[0])
+        if variable is not None:
+            noeud["label"] = variable.label
+            noeud["references"] = list(variable.reference or [])
+        sources = {}
+        for cle_parametre in noeud.get("parameters", {}):
+            nom, _, instant = cle_parametre.partition("<")
+            reference = _reference_parametre(tax_benefit_system, nom, instant.rstrip(">"))
+            if reference is not None:
+                sources[cle_parametre] = reference
+        if sources:
+            noeud["parameters_references"] = sources
+
+
 def durcir(fonction):
     """Enveloppe un gestionnaire de ``openfisca_web_api.handlers`` (idempotent)."""
     if getattr(fonction, _MARQUE, False):
@@ -240,6 +273,8 @@ def durcir(fonction):
         except UnicodeError as erreur:
             raise _erreur(["situation"], f"chaîne invalide : {erreur.reason}.") from erreur
         _verifier_resultat(resultat)
+        if isinstance(resultat, dict) and "trace" in resultat:
+            enrichir_trace(tax_benefit_system, resultat)
         return resultat
 
     setattr(gestionnaire, _MARQUE, True)

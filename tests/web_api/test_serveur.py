@@ -74,6 +74,18 @@ def test_trace_explique_le_montant(serveur, situation):
     assert corps["entitiesDescription"] == {"individus": ["claire"], "familles": ["famille_1"]}
 
 
+def test_trace_cite_les_articles_et_les_sources(serveur, situation):
+    """Chaque nœud de /trace porte les articles de sa variable ; chaque paramètre
+    lu, la source de sa valeur à la date lue (ici le minimum de 2025, 335,29 €)."""
+    trace = serveur.post("/trace", situation).json()["trace"]
+    avant_cumul = trace[f"pension_invalidite_avant_cumul<{MOIS}>"]
+    assert any("R341-4" in reference for reference in avant_cumul["references"])
+    assert avant_cumul["label"].startswith("Pension d'invalidité mensuelle")
+    source = avant_cumul["parameters_references"][f"pension_invalidite.montant.minimum<{MOIS}-01>"]
+    assert "335,29" in source["title"] and source["href"].startswith("https://")
+    assert all(noeud["references"] for noeud in trace.values())
+
+
 def _individu(situation, variable, periode, valeur):
     situation["individus"]["claire"][variable] = {periode: valeur}
     return situation
