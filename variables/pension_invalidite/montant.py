@@ -68,7 +68,8 @@ class pension_invalidite_avant_cumul(Variable):
         # Le SAM est un montant au centime ; le relire en float64 évite qu'une
         # demi-centime bascule à cause du stockage float32 d'OpenFisca.
         salaire_annuel_moyen = np.round(individu("salaire_annuel_moyen", period).astype(np.float64), 2)
-        montant_initial = individu("taux_pension_invalidite", period) * salaire_annuel_moyen / 12
+        taux = np.round(individu("taux_pension_invalidite", period).astype(np.float64), 6)  # 0,3 et non 0,30000001
+        montant_initial = taux * salaire_annuel_moyen / 12
         revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
         revalorise = revalorisation_depuis(
             montant_initial,
