@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -90,9 +91,15 @@ def test_fraicheur_declaree(tbs):
 @pytest.mark.skipif(os.environ.get("SKIP_WHEEL") == "1", reason="SKIP_WHEEL=1")
 def test_la_roue_installee_est_autonome(tmp_path):
     """pip install de la roue dans un venv neuf, puis chargement depuis un autre dossier."""
+    # Copie des sources : la construction (build/, *.egg-info) ne salit pas le dépôt.
+    sources = tmp_path / "sources"
+    shutil.copytree(
+        RACINE, sources,
+        ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "resultats", "*.egg-info", "__pycache__", ".hypothesis"),
+    )
     roues = tmp_path / "roues"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(roues), str(RACINE)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(roues), str(sources)],
         check=True, cwd=tmp_path,
     )
     roue = next(roues.glob("openfisca_invalidite-*.whl"))
