@@ -194,9 +194,12 @@ def chaine_numpy_complete(pop, tbs, mois: str = MOIS) -> dict[str, np.ndarray]:
         return revenus if premier_connu <= k <= rang else np.zeros_like(revenus)
 
     def pension_du(k):
-        # Revenus du 13e au 2e mois avant k : ceux de la fenêtre d'entrées seulement.
-        connus = sum(premier_connu <= j <= rang for j in range(k - 13, k - 1))
-        return _pension_mois(prep, P, k, revenus_du(k), connus * revenus)["pension_invalidite"]
+        # Revenus de la fenêtre du cumul (R341-17 : 13e au 2e mois avant k, paramètres
+        # du mois k), ramenés à 12 mois comme le modèle ; seuls comptent les mois d'entrées.
+        cumul = P(_mois(k)).pension_invalidite.cumul_revenus
+        debut, duree = int(cumul.debut_periode_reference), int(cumul.duree_periode_reference)
+        connus = sum(premier_connu <= j <= rang for j in range(k - debut, k - debut + duree))
+        return _pension_mois(prep, P, k, revenus_du(k), connus * revenus * 12 / duree)["pension_invalidite"]
 
     chaine = chaine_numpy(pop, tbs, mois, prep)
     pension = chaine["pension_invalidite"]

@@ -10,45 +10,31 @@ de la variable d'origine. ``self.replace_variable`` la remplacerait entièrement
 from __future__ import annotations
 
 import numpy as np
-from openfisca_core.periods import DateUnit
 from openfisca_core.reforms import Reform
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois, mois_aaaamm
-from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
 
-class pension_invalidite_condition_age(Variable):
-    value_type = bool
-    entity = Individu
-    definition_period = DateUnit.MONTH
-    label = "La personne n'a pas atteint l'âge légal de la retraite de sa génération (ou garde la pension en travaillant)"
-    reference = articles("L341-15", "L341-16", "L351-1", "L161-17-2")
+class pension_invalidite_age_fin(Variable):
+    label = "Âge auquel la pension d'invalidité prend fin : l'âge légal général de la génération (réforme)"
+    reference = articles("L341-15", "L351-1", "L161-17-2")
     documentation = """
     Réforme FinPensionAgeLegal : la pension prend fin au mois où la personne
-    atteint l'âge légal général de sa génération (variable age_legal_retraite,
-    L351-1 al. 1, barème en vigueur au mois calculé), comme avant la LFRSS 2023,
-    au lieu de l'âge de L351-1-5 (62 ans). Maintien en activité (L341-16)
-    inchangé.
+    atteint l'âge légal général de sa génération (age_legal_retraite, L351-1
+    al. 1, barème en vigueur au mois calculé), comme avant la LFRSS 2023, au
+    lieu de l'âge de L351-1-5 (62 ans). Maintien en activité (L341-16) inchangé.
     """
 
-    def formula(individu, period, parameters):
-        fin_de_droit = parameters(period).pension_invalidite.fin_de_droit
-        naissance = date_naissance_verifiee(individu, period)
-        mois_naissance = indice_mois(naissance)
-        mois_calcul = int(indice_mois(debut(period)))
-        dernier_mois = mois_naissance + age_en_mois(individu("age_legal_retraite", period))
-        limite_activite = fin_de_droit.age_limite_poursuite_activite.calc(mois_aaaamm(naissance))
-        dernier_mois_en_activite = mois_naissance + age_en_mois(limite_activite)
-        en_activite = individu("revenus_activite", period) > 0
-        return (mois_calcul <= dernier_mois) | (en_activite & (mois_calcul <= dernier_mois_en_activite))
+    def formula(individu, period):
+        return individu("age_legal_retraite", period)
 
 
 class FinPensionAgeLegal(Reform):
     """La pension d'invalidité prend fin à l'âge légal général de la génération
     (jusqu'à 64 ans) au lieu de 62 ans : la formule de la condition d'âge lit
-    ``age_legal_retraite`` au lieu du barème ``age_fin_pension``.
+    ``age_legal_retraite`` au lieu de ``age_retraite_inaptitude`` : seule la
+    variable ``pension_invalidite_age_fin`` est remplacée.
 
     Contrefactuel structurel de l'article 11 de la LFRSS 2023 (L341-15 renvoyait
     avant elle à l'âge légal général) : les invalides suivent le droit commun,
@@ -61,7 +47,7 @@ class FinPensionAgeLegal(Reform):
     name = "Fin de la pension d'invalidité à l'âge légal général de la génération"
 
     def apply(self):
-        self.update_variable(pension_invalidite_condition_age)
+        self.update_variable(pension_invalidite_age_fin)
 
 
 def _appeler(formule, population, period, parameters):

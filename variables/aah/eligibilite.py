@@ -4,7 +4,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois
+from openfisca_invalidite.commons import age_en_mois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -28,10 +28,7 @@ class aah_eligible(Variable):
     def formula(individu, period, parameters):
         p = parameters(period).aah
         taux = individu("taux_incapacite", period)
-        naissance = date_naissance_verifiee(individu, period)
-        age_mois = int(indice_mois(debut(period))) - indice_mois(naissance) - (
-            naissance.astype("datetime64[D]") > naissance.astype("datetime64[M]").astype("datetime64[D]")
-        )
+        age_mois = individu("age_en_mois_revolus", period)
         avant_retraite = age_mois < age_en_mois(individu("age_retraite_inaptitude", period))
         rsdae = (
             (taux >= p.taux_incapacite_rsdae)

@@ -4,17 +4,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois
+from openfisca_invalidite.commons import age_en_mois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
-
-
-def age_revolu_en_mois(individu, period) -> np.ndarray:
-    """Âge en mois révolus au premier jour du mois calculé."""
-    naissance = date_naissance_verifiee(individu, period)
-    mois = int(indice_mois(debut(period))) - indice_mois(naissance)
-    pas_encore = naissance.astype("datetime64[D]") > naissance.astype("datetime64[M]").astype("datetime64[D]")
-    return mois - pas_encore
 
 
 class asi_eligibilite(Variable):
@@ -35,7 +27,7 @@ class asi_eligibilite(Variable):
 
     def formula(individu, period, parameters):
         p = parameters(period).asi
-        age_mois = age_revolu_en_mois(individu, period)
+        age_mois = individu("age_en_mois_revolus", period)
         limite_generale = age_en_mois(np.full(individu.count, p.age_limite))
         limite_inapte = age_en_mois(individu("age_legal_retraite", period))
         limite = np.where(individu("inapte_travail", period), np.minimum(limite_inapte, limite_generale), limite_generale)

@@ -8,6 +8,22 @@ from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
 
+class pension_invalidite_age_fin(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "Âge auquel la pension d'invalidité de la personne prend fin (en années)"
+    reference = articles("L341-15", "L351-1-5", "LFRSS 2023 art. 11")
+    documentation = """
+    L341-15 : l'âge de L351-1-5 (age_retraite_inaptitude, 62 ans pour les
+    générations 1955 et suivantes). Une réforme qui ferait suivre aux invalides
+    l'âge légal général remplace cette seule formule (FinPensionAgeLegal).
+    """
+
+    def formula(individu, period):
+        return individu("age_retraite_inaptitude", period)
+
+
 class pension_invalidite_condition_age(Variable):
     value_type = bool
     entity = Individu
@@ -30,7 +46,7 @@ class pension_invalidite_condition_age(Variable):
         generation = individu("generation", period)
         mois_naissance = individu("rang_mois_naissance", period)
         mois_calcul = int(indice_mois(debut(period)))
-        dernier_mois = mois_naissance + age_en_mois(individu("age_retraite_inaptitude", period))
+        dernier_mois = mois_naissance + age_en_mois(individu("pension_invalidite_age_fin", period))
         dernier_mois_en_activite = mois_naissance + age_en_mois(fin_de_droit.age_limite_poursuite_activite.calc(generation))
         en_activite = individu("revenus_activite", period) > 0
         return (mois_calcul <= dernier_mois) | (en_activite & (mois_calcul <= dernier_mois_en_activite))
