@@ -9,9 +9,9 @@ PORT ?= 5000
 N ?= 100000
 MONTH ?= 2025-06
 
-.PHONY: install simulate test test-python serve benchmark clean
+.PHONY: install simulate lint format test test-python serve benchmark clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ requis" if sys.version_info < (3, 11) else 0)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -22,6 +22,15 @@ install: $(STAMP)  ## Create .venv and install the package with its test tools
 
 simulate: $(STAMP)  ## Main job: population simulation on the built-in population
 	$(BIN)/openfisca-invalidite simulate --taille $(N) --mois $(MONTH) --sortie resultats
+
+lint: $(STAMP)  ## ruff (rules and format) on the code, yamllint on parameters and tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/yamllint --strict -c .yamllint.yaml parameters tests .yamllint.yaml
+
+format: $(STAMP)  ## Apply ruff's fixes and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test: $(STAMP)  ## All tests in one pytest session: the YAML cases and the Python tests
 	$(BIN)/openfisca test --country-package openfisca_invalidite tests

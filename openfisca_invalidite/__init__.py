@@ -12,8 +12,10 @@ from pathlib import Path
 
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
-from openfisca_invalidite import entities
-from openfisca_invalidite import web_api  # noqa: F401 — durcit l'API web (docs/web_api.md)
+from openfisca_invalidite import (
+    entities,
+    web_api,  # noqa: F401 — durcit l'API web (docs/web_api.md)
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -37,7 +39,7 @@ SITUATION_EXAMPLES_DIR = PACKAGE_DIR / "situation_examples"
 
 
 def _exemple(nom: str) -> dict:
-    with open(SITUATION_EXAMPLES_DIR / f"{nom}.json", encoding="utf-8") as fichier:
+    with (SITUATION_EXAMPLES_DIR / f"{nom}.json").open(encoding="utf-8") as fichier:
         return json.load(fichier)
 
 

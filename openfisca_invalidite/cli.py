@@ -40,21 +40,38 @@ Code de sortie 2 si l'entrée est invalide (message : colonne et lignes).
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="openfisca-invalidite", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="openfisca-invalidite", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sous = parser.add_subparsers(dest="commande", required=True)
-    s = sous.add_parser("simulate", help="simulation sur une population (loi en vigueur et réformes)",
-                        description=__doc__, epilog=EPILOGUE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s = sous.add_parser(
+        "simulate",
+        help="simulation sur une population (loi en vigueur et réformes)",
+        description=__doc__,
+        epilog=EPILOGUE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     source = s.add_argument_group("population")
-    source.add_argument("--entree", metavar="FICHIER", help="population CSV ou Parquet (défaut : population synthétique)")
-    source.add_argument("--carriere", metavar="FICHIER", help="carrière en table longue : id, annee, salaire_brut_annuel")
-    source.add_argument("--taille", type=int, default=100_000, help="taille de la population synthétique (défaut 100000)")
+    source.add_argument(
+        "--entree", metavar="FICHIER", help="population CSV ou Parquet (défaut : population synthétique)"
+    )
+    source.add_argument(
+        "--carriere", metavar="FICHIER", help="carrière en table longue : id, annee, salaire_brut_annuel"
+    )
+    source.add_argument(
+        "--taille", type=int, default=100_000, help="taille de la population synthétique (défaut 100000)"
+    )
     source.add_argument("--graine", type=int, default=2025, help="graine de la population synthétique (défaut 2025)")
     quand = s.add_mutually_exclusive_group()
     quand.add_argument("--mois", default=None, help="mois calculé AAAA-MM (défaut 2025-06)")
     quand.add_argument("--annee", default=None, help="année calculée AAAA : 12 mois, montants sommés")
-    s.add_argument("--reforme", action="append", default=[], metavar="NOM",
-                   help="réforme du registre à comparer à la loi en vigueur (répétable)")
+    s.add_argument(
+        "--reforme",
+        action="append",
+        default=[],
+        metavar="NOM",
+        help="réforme du registre à comparer à la loi en vigueur (répétable)",
+    )
     s.add_argument("--engine", choices=("local", "dask"), default="local", help="moteur de calcul (défaut local)")
     s.add_argument("--scheduler", metavar="ADRESSE", help="ordonnanceur Dask existant (défaut : LocalCluster)")
     s.add_argument("--workers", type=int, default=2, help="workers du LocalCluster Dask (défaut 2)")
@@ -77,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from openfisca_invalidite.comparaison import comparer
     from openfisca_invalidite.population.agregats import resume
+    from openfisca_invalidite.population.moteur import LONGUEUR_MOIS
     from openfisca_invalidite.population.schema import PopulationInvalide, lire_population
     from openfisca_invalidite.population.synthetique import generer_population
 
@@ -86,11 +104,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.entree:
             population = lire_population(args.entree, args.carriere)
         else:
-            mois_reference = periode if len(periode) == 7 else f"{periode}-12"
+            mois_reference = periode if len(periode) == LONGUEUR_MOIS else f"{periode}-12"
             population = generer_population(args.taille, mois_reference, args.graine)
-        comparaison = comparer(population, periode, args.reforme, taille_bloc=args.taille_bloc,
-                               moteur=args.engine, scheduler=args.scheduler, progression=not args.silencieux,
-                               dask_workers=args.workers)
+        comparaison = comparer(
+            population,
+            periode,
+            args.reforme,
+            taille_bloc=args.taille_bloc,
+            moteur=args.engine,
+            scheduler=args.scheduler,
+            progression=not args.silencieux,
+            dask_workers=args.workers,
+        )
     except (PopulationInvalide, ReformeInconnue, FileNotFoundError, ValueError) as erreur:
         print(f"openfisca-invalidite : erreur : {erreur}", file=sys.stderr)
         return 2
@@ -104,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(resume(comparaison.agregats).to_string(index=False))
         if comparaison.reformes:
             vue = comparaison.ecarts[comparaison.ecarts["dimension"] == "ensemble"]
-            print(vue[["reforme", "ecart_cout_annuel_total", "gagnants", "perdants", "gain_moyen",
-                       "perte_moyenne"]].round(1).to_string(index=False))
+            print(
+                vue[["reforme", "ecart_cout_annuel_total", "gagnants", "perdants", "gain_moyen", "perte_moyenne"]]
+                .round(1)
+                .to_string(index=False)
+            )
     print("fichiers :", ", ".join(str(f) for f in fichiers))
     return 0
 

@@ -7,7 +7,14 @@ les dates distinctes d'un paramètre ou les années d'une carrière.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from openfisca_core.parameters import Parameter, ParameterNode
+    from openfisca_core.periods import Period
+    from openfisca_core.populations import Population
 
 JOUR = "datetime64[D]"
 
@@ -28,22 +35,22 @@ def mois_aaaamm(dates: np.ndarray) -> np.ndarray:
     return (rang // 12) * 100 + rang % 12 + 1
 
 
-def age_en_mois(barème_age: np.ndarray) -> np.ndarray:
+def age_en_mois(bareme_age: np.ndarray) -> np.ndarray:
     """Âge d'un barème (années, mois en fraction) arrondi au mois entier."""
-    return np.round(np.asarray(barème_age, dtype=np.float64) * 12).astype(np.int64)
+    return np.round(np.asarray(bareme_age, dtype=np.float64) * 12).astype(np.int64)
 
 
-def debut(period) -> np.datetime64:
+def debut(period: Period) -> np.datetime64:
     """Premier jour d'une période OpenFisca, en ``datetime64[D]``."""
     return np.datetime64(str(period.start), "D")
 
 
-def fin(period) -> np.datetime64:
+def fin(period: Period) -> np.datetime64:
     """Dernier jour d'une période OpenFisca, en ``datetime64[D]``."""
     return np.datetime64(str(period.stop), "D")
 
 
-def valeurs_datees(parametre) -> tuple[np.ndarray, np.ndarray]:
+def valeurs_datees(parametre: Parameter) -> tuple[np.ndarray, np.ndarray]:
     """Dates d'effet et valeurs d'un paramètre (non instancié), triées par date.
 
     Une valeur ``null`` (fin de validité) est rendue ``nan``.
@@ -58,7 +65,7 @@ def valeurs_datees(parametre) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def valeur_a_dates(parametre, dates: np.ndarray) -> np.ndarray:
+def valeur_a_dates(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
     """Valeur d'un paramètre daté à la date propre à chaque personne.
 
     Avant la première date d'effet de la série, la première valeur est rendue
@@ -70,7 +77,7 @@ def valeur_a_dates(parametre, dates: np.ndarray) -> np.ndarray:
     return valeurs[np.clip(rang, 0, len(valeurs) - 1)]
 
 
-def indice_cumule(parametre, dates: np.ndarray) -> np.ndarray:
+def indice_cumule(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
     """Produit des coefficients de revalorisation entrés en vigueur jusqu'à chaque date incluse.
 
     ``indice_cumule(p, fin) / indice_cumule(p, debut)`` est la revalorisation
@@ -82,7 +89,7 @@ def indice_cumule(parametre, dates: np.ndarray) -> np.ndarray:
     return cumul[rang]
 
 
-def parametres_historiques(population):
+def parametres_historiques(population: Population) -> ParameterNode:
     """Arbre complet des paramètres (toutes dates) du système de la simulation.
 
     À utiliser quand une valeur dépend d'une date propre à chaque personne
@@ -96,7 +103,16 @@ def premier_janvier(annees: np.ndarray) -> np.ndarray:
     return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
 
 
-def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coefficient_au_dela=None, rang_depuis=None):
+def revalorisation_depuis(
+    montant: np.ndarray,
+    depuis: np.ndarray,
+    jusqua: np.datetime64,
+    coefficients: Parameter,
+    *,
+    seuil: Parameter | None = None,
+    coefficient_au_dela: Parameter | None = None,
+    rang_depuis: np.ndarray | None = None,
+) -> np.ndarray:
     """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
     (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
 
@@ -121,7 +137,7 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
         return resultat
     dates_seuil, limites = valeurs_datees(seuil)
     reduits = valeur_a_dates(coefficient_au_dela, dates_seuil)
-    for date_seuil, limite, reduit in zip(dates_seuil, limites, reduits):
+    for date_seuil, limite, reduit in zip(dates_seuil, limites, reduits, strict=True):
         rang = int(np.searchsorted(dates, date_seuil, side="left"))
         if np.isnan(limite) or rang >= rang_jusqua or dates[rang] != date_seuil:
             continue
@@ -131,7 +147,7 @@ def revalorisation_depuis(montant, depuis, jusqua, coefficients, seuil=None, coe
     return resultat
 
 
-def date_naissance_verifiee(individu, period) -> np.ndarray:
+def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
     """``date_naissance`` de chaque personne ; une naissance postérieure au
     dernier jour de la période est une erreur d'entrée (jamais un âge négatif)."""
     from openfisca_invalidite.validation import EntreeInvalide
@@ -140,7 +156,10 @@ def date_naissance_verifiee(individu, period) -> np.ndarray:
     trop_tard = naissance > fin(period)
     if trop_tard.any():
         raise EntreeInvalide(
-            individu, "date_naissance", "ETERNITY", np.flatnonzero(trop_tard),
+            individu,
+            "date_naissance",
+            "ETERNITY",
+            np.flatnonzero(trop_tard),
             f"date de naissance postérieure à la période calculée ({period})",
         )
     return naissance

@@ -32,6 +32,7 @@ Le résultat :class:`Comparaison` porte :
 Exemple ::
 
     from openfisca_invalidite.comparaison import comparer
+
     c = comparer(taille=20_000, reformes=["nom_de_reforme"])
     c.ecarts.query("dimension == 'ensemble'")
 """
@@ -40,13 +41,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from openfisca_invalidite.population.agregats import agreger, ecarts_reformes, gains
-from openfisca_invalidite.population.moteur import mois_de, scenarios_de, simuler
+from openfisca_invalidite.population.moteur import LONGUEUR_MOIS, mois_de, scenarios_de, simuler
 from openfisca_invalidite.population.schema import lire_population
 from openfisca_invalidite.population.synthetique import generer_population
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import pandas as pd
+
+    from openfisca_invalidite.population.moteur import ReformeDemandee
 
 
 @dataclass
@@ -67,7 +74,7 @@ class Comparaison:
         ligne = self.ecarts[(self.ecarts["reforme"] == reforme) & (self.ecarts["dimension"] == "ensemble")]
         return float(ligne[f"ecart_cout_annuel_{prestation}"].iloc[0])
 
-    def ecrire(self, dossier: str | Path, graphiques: bool = True) -> list[Path]:
+    def ecrire(self, dossier: str | Path, *, graphiques: bool = True) -> list[Path]:
         """Écrit personnes.parquet, agregats.csv, ecarts_reformes.csv (et les PNG)."""
         dossier = Path(dossier)
         dossier.mkdir(parents=True, exist_ok=True)
@@ -85,11 +92,21 @@ class Comparaison:
         return fichiers
 
 
-def comparer(population=None, periode: str = "2025-06", reformes=(), *, taille: int = 10_000,
-             graine: int = 2025, nombre_mois: int | None = None, **options) -> Comparaison:
+def comparer(
+    population: pd.DataFrame | str | Path | None = None,
+    periode: str = "2025-06",
+    reformes: Iterable[ReformeDemandee] = (),
+    *,
+    taille: int = 10_000,
+    graine: int = 2025,
+    nombre_mois: int | None = None,
+    **options: int | str | bool | Sequence[str] | None,
+) -> Comparaison:
     """Loi en vigueur et réformes sur la même population (voir le docstring du module)."""
     if population is None:
-        population = generer_population(taille, periode if len(str(periode)) == 7 else f"{periode}-01", graine)
+        population = generer_population(
+            taille, periode if len(str(periode)) == LONGUEUR_MOIS else f"{periode}-01", graine
+        )
     elif isinstance(population, (str, Path)):
         population = lire_population(population)
     nombre_mois = nombre_mois or len(mois_de(periode))

@@ -3,7 +3,7 @@
 Un seul endroit pour les adresses : une variable écrit
 ``reference = articles("L341-1", "R341-2")`` et obtient, pour chaque article,
 « Code de la sécurité sociale, article L341-1 — <adresse> ». Les adresses
-d'article (LEGIARTI) sont celles relevées dans ../shared/reference ; pour les
+d'article (LEGIARTI) pointent vers l'article lui-même ; pour les
 autres, l'adresse est celle du code sur Légifrance et l'article est nommé dans
 le texte.
 """

@@ -17,8 +17,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from http import HTTPStatus
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    import requests
 
 DELAI_DEMARRAGE = 90  # s
 DELAI_REQUETE = 30  # s, pour chaque requête
@@ -40,17 +46,19 @@ def commande_openfisca() -> str:
 
 
 class Serveur:
-    def __init__(self, url: str, processus: subprocess.Popen, journal) -> None:
+    def __init__(self, url: str, processus: subprocess.Popen, journal: IO[bytes]) -> None:
         self.url = url
         self.processus = processus
         self.journal = journal
 
-    def get(self, chemin: str, **kwargs):
+    def get(self, chemin: str, **kwargs: object) -> requests.Response:
         import requests
 
         return requests.get(self.url + chemin, timeout=DELAI_REQUETE, **kwargs)
 
-    def post(self, chemin: str, corps=None, *, data=None, **kwargs):
+    def post(
+        self, chemin: str, corps: object = None, *, data: str | bytes | None = None, **kwargs: object
+    ) -> requests.Response:
         import requests
 
         if data is None:
@@ -75,38 +83,44 @@ def serveur_local(reformes: Sequence[str] = (), workers: int = 2, delai: float =
     import requests
 
     port = port_libre()
-    journal = tempfile.TemporaryFile()
     commande = [commande_openfisca(), "serve", "--country-package", "openfisca_invalidite"]
     if reformes:
         commande += ["--reforms", *reformes]
     commande += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"]
-    processus = subprocess.Popen(
-        commande, stdout=journal, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    instance = Serveur(f"http://127.0.0.1:{port}", processus, journal)
-    try:
-        limite = time.monotonic() + delai
-        while True:
-            if processus.poll() is not None:
-                msg = f"openfisca serve s'est arrêté (code {processus.returncode}) :\n{instance.journal_texte()[-3000:]}"
-                raise ServeurInjoignable(msg)
-            try:
-                if requests.get(instance.url + "/spec", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > limite:
-                msg = f"openfisca serve ne répond pas après {delai} s :\n{instance.journal_texte()[-3000:]}"
-                raise ServeurInjoignable(msg)
-            time.sleep(0.25)
-        yield instance
-    finally:
-        if processus.poll() is None:
-            os.killpg(processus.pid, signal.SIGTERM)
-            try:
-                processus.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(processus.pid, signal.SIGKILL)
-                processus.wait(timeout=15)
-        journal.close()
+    with tempfile.TemporaryFile() as journal:
+        # Commande en liste, sans shell : l'exécutable openfisca et des noms de réformes.
+        processus = subprocess.Popen(  # noqa: S603
+            commande,
+            stdout=journal,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        instance = Serveur(f"http://127.0.0.1:{port}", processus, journal)
+        try:
+            limite = time.monotonic() + delai
+            while True:
+                if processus.poll() is not None:
+                    msg = (
+                        f"openfisca serve s'est arrêté (code {processus.returncode}) :\n"
+                        f"{instance.journal_texte()[-3000:]}"
+                    )
+                    raise ServeurInjoignable(msg)
+                try:
+                    if requests.get(instance.url + "/spec", timeout=2).status_code == HTTPStatus.OK:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if time.monotonic() > limite:
+                    msg = f"openfisca serve ne répond pas après {delai} s :\n{instance.journal_texte()[-3000:]}"
+                    raise ServeurInjoignable(msg)
+                time.sleep(0.25)
+            yield instance
+        finally:
+            if processus.poll() is None:
+                os.killpg(processus.pid, signal.SIGTERM)
+                try:
+                    processus.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(processus.pid, signal.SIGKILL)
+                    processus.wait(timeout=15)

@@ -35,9 +35,24 @@ from __future__ import annotations
 import functools
 import math
 import sys
+from typing import TYPE_CHECKING
 
 from openfisca_core import periods
 from openfisca_core.errors import ParameterNotFoundError, SituationParsingError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from flask import Flask, Response
+    from openfisca_core.periods import Instant, Period
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+    from openfisca_core.variables import Variable
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    #: Gestionnaire de ``openfisca_web_api.handlers`` (``calculate``, ``trace``).
+    Gestionnaire = Callable[[TaxBenefitSystem, object], dict]
+    #: Chemin d'un champ dans un JSON décodé : clés et rangs de liste.
+    Chemin = tuple[str | int, ...]
 
 # Bornes d'une requête : l'API sert à expliquer des cas, pas à simuler une
 # population (pour cela : ``openfisca-invalidite simulate``).
@@ -51,13 +66,13 @@ CODE_TROP_GRAND = 413
 _MARQUE = "_durci_par_openfisca_invalidite"
 
 
-def _erreur(chemin, message: str, code: int = 400) -> SituationParsingError:
+def _erreur(chemin: Iterable[str | int], message: str, code: int = 400) -> SituationParsingError:
     erreur = SituationParsingError([str(element) for element in chemin], message, code=code)
     erreur.error = _sans_listes(erreur.error)
     return erreur
 
 
-def _sans_listes(erreur):
+def _sans_listes(erreur: object) -> object:
     """``dpath.new`` crée une liste quand une clé est numérique (« 2019 ») :
     l'erreur devenait ``[null, …, null, message]``. On rend un objet."""
     if isinstance(erreur, list):
@@ -67,7 +82,7 @@ def _sans_listes(erreur):
     return erreur
 
 
-def _parcourir(valeur, chemin=()):
+def _parcourir(valeur: object, chemin: Chemin = ()) -> Iterator[tuple[Chemin, object, bool]]:
     """(chemin, feuille, est_une_cle) de chaque feuille et de chaque clé d'un JSON décodé."""
     if isinstance(valeur, dict):
         for cle, sous_valeur in valeur.items():
@@ -80,7 +95,7 @@ def _parcourir(valeur, chemin=()):
         yield chemin, valeur, False
 
 
-def _verifier_feuilles(input_data) -> None:
+def _verifier_feuilles(input_data: dict) -> None:
     for chemin, feuille, est_une_cle in _parcourir(input_data):
         if est_une_cle and isinstance(feuille, str) and (not feuille or "/" in feuille):
             # Clé vide ou contenant « / » : ``dpath`` ne sait pas la suivre (500 dans core).
@@ -94,7 +109,7 @@ def _verifier_feuilles(input_data) -> None:
                 raise _erreur(chemin, "chaîne invalide (caractère non codable en UTF-8).") from None
 
 
-def _periode_compatible(variable, periode) -> str | None:
+def _periode_compatible(variable: Variable, periode: Period) -> str | None:
     """Message d'erreur si la variable ne peut être calculée sur la période
     (mêmes règles que ``Simulation._check_period_consistency``), sinon None."""
     unite = variable.definition_period
@@ -110,7 +125,7 @@ def _periode_compatible(variable, periode) -> str | None:
     return None
 
 
-def _verifier_situation(tax_benefit_system, input_data) -> None:
+def _verifier_situation(tax_benefit_system: TaxBenefitSystem, input_data: object) -> None:
     """Contrôles qui précèdent le calcul ; lève ``SituationParsingError`` (4xx)."""
     if not isinstance(input_data, dict):
         return  # le constructeur de simulation d'OpenFisca répond déjà 400
@@ -121,42 +136,79 @@ def _verifier_situation(tax_benefit_system, input_data) -> None:
     for pluriel, instances in input_data.items():
         if pluriel not in pluriels or not isinstance(instances, dict):
             continue  # erreur déjà nommée par OpenFisca
-        entite = pluriels[pluriel]
-        if entite.is_person:
-            personnes = max(len(instances), 1)
-            if len(instances) > PERSONNES_MAXIMUM:
-                raise _erreur(
-                    [pluriel],
-                    f"{len(instances)} personnes : au plus {PERSONNES_MAXIMUM} par requête "
-                    "(pour une population, utiliser « openfisca-invalidite simulate »).",
-                    CODE_TROP_GRAND,
-                )
+        if pluriels[pluriel].is_person:
+            personnes = _compter_personnes(pluriel, instances)
         for identifiant, contenu in instances.items():
-            if "/" in str(identifiant):
-                raise _erreur([pluriel], f"identifiant « {identifiant} » invalide : le caractère « / » n'est pas admis.")
-            if not isinstance(contenu, dict):
-                continue
-            for nom, par_periode in contenu.items():
-                if "/" in str(nom):
-                    raise _erreur([pluriel, identifiant], f"nom de variable « {nom} » invalide.")
-                if not isinstance(par_periode, dict) or not tax_benefit_system.variables.get(nom):
-                    continue  # rôle de groupe, ou variable inconnue (404 d'OpenFisca)
-                variable = tax_benefit_system.variables[nom]
-                for cle, valeur in par_periode.items():
-                    chemin = [pluriel, identifiant, nom, cle]
-                    if "/" in str(cle):
-                        raise _erreur(chemin, f"période « {cle} » invalide.")
-                    if valeur is not None:
-                        valeurs += 1
-                        continue
-                    calculs += 1
-                    try:
-                        periode = periods.period(cle)
-                    except Exception:  # noqa: BLE001 — OpenFisca nomme déjà la période illisible
-                        continue
-                    message = _periode_compatible(variable, periode)
-                    if message:
-                        raise _erreur(chemin, message)
+            valeurs_instance, calculs_instance = _verifier_instance(tax_benefit_system, pluriel, identifiant, contenu)
+            valeurs += valeurs_instance
+            calculs += calculs_instance
+    _verifier_taille(valeurs, calculs)
+    _verifier_axes(input_data.get("axes"), personnes)
+
+
+def _compter_personnes(pluriel: str, instances: dict) -> int:
+    """Nombre de personnes (au moins 1) ; au-delà de PERSONNES_MAXIMUM : 413."""
+    if len(instances) > PERSONNES_MAXIMUM:
+        raise _erreur(
+            [pluriel],
+            f"{len(instances)} personnes : au plus {PERSONNES_MAXIMUM} par requête "
+            "(pour une population, utiliser « openfisca-invalidite simulate »).",
+            CODE_TROP_GRAND,
+        )
+    return max(len(instances), 1)
+
+
+def _verifier_instance(
+    tax_benefit_system: TaxBenefitSystem, pluriel: str, identifiant: str, contenu: object
+) -> tuple[int, int]:
+    """Contrôle une personne ou un groupe ; rend (valeurs d'entrée, valeurs demandées)."""
+    if "/" in str(identifiant):
+        raise _erreur([pluriel], f"identifiant « {identifiant} » invalide : le caractère « / » n'est pas admis.")
+    valeurs = calculs = 0
+    if not isinstance(contenu, dict):
+        return valeurs, calculs
+    for nom, par_periode in contenu.items():
+        if "/" in str(nom):
+            raise _erreur([pluriel, identifiant], f"nom de variable « {nom} » invalide.")
+        if not isinstance(par_periode, dict) or not tax_benefit_system.variables.get(nom):
+            continue  # rôle de groupe, ou variable inconnue (404 d'OpenFisca)
+        valeurs_variable, calculs_variable = _verifier_periodes(
+            tax_benefit_system.variables[nom], [pluriel, identifiant, nom], par_periode
+        )
+        valeurs += valeurs_variable
+        calculs += calculs_variable
+    return valeurs, calculs
+
+
+def _verifier_periodes(variable: Variable, chemin: list[str], par_periode: dict) -> tuple[int, int]:
+    """Contrôle les périodes d'une variable ; rend (valeurs d'entrée, valeurs demandées)."""
+    valeurs = calculs = 0
+    for cle, valeur in par_periode.items():
+        chemin_periode = [*chemin, cle]
+        if "/" in str(cle):
+            raise _erreur(chemin_periode, f"période « {cle} » invalide.")
+        if valeur is not None:
+            valeurs += 1
+            continue
+        calculs += 1
+        periode = _periode_lisible(cle)
+        if periode is None:
+            continue  # OpenFisca nomme déjà la période illisible
+        message = _periode_compatible(variable, periode)
+        if message:
+            raise _erreur(chemin_periode, message)
+    return valeurs, calculs
+
+
+def _periode_lisible(cle: str) -> Period | None:
+    """La période ``cle``, ou None si OpenFisca ne sait pas la lire."""
+    try:
+        return periods.period(cle)
+    except Exception:  # noqa: BLE001 — OpenFisca nomme déjà la période illisible
+        return None
+
+
+def _verifier_taille(valeurs: int, calculs: int) -> None:
     if valeurs > VALEURS_MAXIMUM or calculs > CALCULS_MAXIMUM:
         raise _erreur(
             ["situation"],
@@ -164,43 +216,55 @@ def _verifier_situation(tax_benefit_system, input_data) -> None:
             f"et {calculs} valeurs demandées (au plus {CALCULS_MAXIMUM}).",
             CODE_TROP_GRAND,
         )
-    axes = input_data.get("axes")
-    if isinstance(axes, list):
-        produit = 1
-        for i, axe_parallele in enumerate(axes):
-            comptes = [axe.get("count") for axe in axe_parallele if isinstance(axe, dict)] if isinstance(axe_parallele, list) else []
-            compte = max([c for c in comptes if isinstance(c, int) and not isinstance(c, bool)], default=1)
-            produit *= max(compte, 1)
-            if personnes * produit > PERSONNES_AXES_MAXIMUM:
-                raise _erreur(
-                    ["axes", i],
-                    f"les axes multiplient la situation en {personnes * produit} personnes "
-                    f"(au plus {PERSONNES_AXES_MAXIMUM}).",
-                    CODE_TROP_GRAND,
-                )
 
 
-def _demandes(input_data):
+def _verifier_axes(axes: object, personnes: int) -> None:
+    """Les axes multiplient la situation : au plus PERSONNES_AXES_MAXIMUM personnes."""
+    if not isinstance(axes, list):
+        return
+    produit = 1
+    for i, axe_parallele in enumerate(axes):
+        comptes = (
+            [axe.get("count") for axe in axe_parallele if isinstance(axe, dict)]
+            if isinstance(axe_parallele, list)
+            else []
+        )
+        compte = max([c for c in comptes if isinstance(c, int) and not isinstance(c, bool)], default=1)
+        produit *= max(compte, 1)
+        if personnes * produit > PERSONNES_AXES_MAXIMUM:
+            raise _erreur(
+                ["axes", i],
+                f"les axes multiplient la situation en {personnes * produit} personnes "
+                f"(au plus {PERSONNES_AXES_MAXIMUM}).",
+                CODE_TROP_GRAND,
+            )
+
+
+def _demandes(input_data: object) -> list[tuple[str, str, str, str]]:
     """Chemins (entité, identifiant, variable, période) des valeurs demandées."""
     if not isinstance(input_data, dict):
         return []
     return [
         (pluriel, identifiant, nom, cle)
-        for pluriel, instances in input_data.items() if isinstance(instances, dict)
-        for identifiant, contenu in instances.items() if isinstance(contenu, dict)
-        for nom, par_periode in contenu.items() if isinstance(par_periode, dict)
-        for cle, valeur in par_periode.items() if valeur is None
+        for pluriel, instances in input_data.items()
+        if isinstance(instances, dict)
+        for identifiant, contenu in instances.items()
+        if isinstance(contenu, dict)
+        for nom, par_periode in contenu.items()
+        if isinstance(par_periode, dict)
+        for cle, valeur in par_periode.items()
+        if valeur is None
     ]
 
 
-def _debut(cle):
+def _debut(cle: str) -> Instant:
     try:
         return periods.period(cle).start
     except Exception:  # noqa: BLE001
         return periods.instant("9999-12-31")
 
 
-def _verifier_resultat(resultat) -> None:
+def _verifier_resultat(resultat: object) -> None:
     """Aucun NaN/Infinity dans la réponse (JSON non standard)."""
     for chemin, feuille, _ in _parcourir(resultat):
         if isinstance(feuille, float) and not math.isfinite(feuille):
@@ -210,7 +274,9 @@ def _verifier_resultat(resultat) -> None:
             )
 
 
-def _reference_parametre(tax_benefit_system, nom: str, instant: str):
+def _reference_parametre(
+    tax_benefit_system: TaxBenefitSystem, nom: str, instant: str
+) -> dict[str, str] | list[dict[str, str]] | None:
     """Référence (titre, adresse) du paramètre ``nom`` en vigueur à ``instant``."""
     noeud = tax_benefit_system.parameters
     for partie in nom.split("."):
@@ -224,7 +290,7 @@ def _reference_parametre(tax_benefit_system, nom: str, instant: str):
     return next(valeur for date, valeur in references.items() if str(date) == dates[-1])
 
 
-def enrichir_trace(tax_benefit_system, resultat: dict) -> None:
+def enrichir_trace(tax_benefit_system: TaxBenefitSystem, resultat: dict) -> None:
     """Ajoute à chaque nœud de /trace le libellé et les articles de la variable,
     et la source de chaque paramètre lu à sa date : l'explication d'un montant
     renvoie au texte qui le fonde."""
@@ -243,13 +309,13 @@ def enrichir_trace(tax_benefit_system, resultat: dict) -> None:
             noeud["parameters_references"] = sources
 
 
-def durcir(fonction):
+def durcir(fonction: Gestionnaire) -> Gestionnaire:
     """Enveloppe un gestionnaire de ``openfisca_web_api.handlers`` (idempotent)."""
     if getattr(fonction, _MARQUE, False):
         return fonction
 
     @functools.wraps(fonction)
-    def gestionnaire(tax_benefit_system, input_data):
+    def gestionnaire(tax_benefit_system: TaxBenefitSystem, input_data: object) -> dict:
         _verifier_situation(tax_benefit_system, input_data)
         try:
             resultat = fonction(tax_benefit_system, input_data)
@@ -281,30 +347,36 @@ def durcir(fonction):
     return gestionnaire
 
 
-def borner_application(create_app):
+def borner_application(create_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """Enveloppe ``create_app`` : requêtes limitées à TAILLE_MAXIMALE_REQUETE (413 en JSON)."""
     if getattr(create_app, _MARQUE, False):
         return create_app
 
     @functools.wraps(create_app)
-    def fabrique(*args, **kwargs):
+    def fabrique(*args: object, **kwargs: object) -> Flask:
         from flask import jsonify, request
 
         app = create_app(*args, **kwargs)
         app.config["MAX_CONTENT_LENGTH"] = TAILLE_MAXIMALE_REQUETE
 
         @app.errorhandler(413)
-        def trop_grande(_erreur):
+        def trop_grande(_erreur: RequestEntityTooLarge) -> Response:
             reponse = jsonify({"situation": f"requête trop grande : au plus {TAILLE_MAXIMALE_REQUETE} octets."})
             reponse.status_code = 413
             return reponse
 
         @app.before_request
-        def corps_json_exige():
+        def corps_json_exige() -> Response | None:
             # Sans « Content-Type: application/json », Flask appelle le
             # gestionnaire de core avec ``None`` et ``None.args`` donne un 500.
-            if request.method == "POST" and request.path.rstrip("/") in ("/calculate", "/trace") and not request.is_json:
-                reponse = jsonify({"Content-Type": "le corps doit être une situation JSON (Content-Type: application/json)."})
+            if (
+                request.method == "POST"
+                and request.path.rstrip("/") in ("/calculate", "/trace")
+                and not request.is_json
+            ):
+                reponse = jsonify(
+                    {"Content-Type": "le corps doit être une situation JSON (Content-Type: application/json)."}
+                )
                 reponse.status_code = 415
                 return reponse
             return None

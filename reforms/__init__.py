@@ -20,7 +20,7 @@ dictionnaire ou un YAML de valeurs datées).
 
 from __future__ import annotations
 
-from openfisca_core.reforms import Reform
+from typing import TYPE_CHECKING
 
 from openfisca_invalidite.reforms.age_retraite import (
     Acceleration64Generation1968,
@@ -45,6 +45,9 @@ from openfisca_invalidite.reforms.montants import (
 )
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, reforme_majoration, reforme_parametres
 from openfisca_invalidite.reforms.structurelles import FinPensionAgeLegal, PlancherAAH
+
+if TYPE_CHECKING:
+    from openfisca_core.reforms import Reform
 
 REFORMES: dict[str, type[Reform]] = {
     "age_fin_64": AgeFinPension64,

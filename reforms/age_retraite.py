@@ -15,7 +15,6 @@ import datetime
 import re
 
 from openfisca_core.parameters import ParameterScale, ParameterScaleBracket
-
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, classe_reforme, instant, noeud
 
 CIBLES = {
@@ -23,9 +22,13 @@ CIBLES = {
     "age_fin_pension_invalidite": "pension_invalidite.fin_de_droit.age_fin_pension",
 }
 TOUTES_CIBLES = ("les_deux", "both", "tous")
+DECEMBRE = 12
+#: Âges admis par ``reforme_age_retraite`` (garde-fou contre un âge en mois ou une faute de frappe).
+AGE_MINIMAL_ADMIS = 50
+AGE_MAXIMAL_ADMIS = 75
 
 
-def generation(valeur, fin: bool = False) -> int | None:
+def generation(valeur, *, fin: bool = False) -> int | None:
     """Mois de naissance AAAAMM d'une génération donnée par son année (1968 :
     janvier 1968, ou décembre si ``fin``), par AAAAMM (196809), par
     ``"1968-09"`` ou par une date."""
@@ -35,9 +38,9 @@ def generation(valeur, fin: bool = False) -> int | None:
         return valeur.year * 100 + valeur.month
     texte = str(valeur).strip()
     if re.fullmatch(r"\d{4}", texte):
-        return int(texte) * 100 + (12 if fin else 1)
+        return int(texte) * 100 + (DECEMBRE if fin else 1)
     trouve = re.fullmatch(r"(\d{4})-?(\d{2})(-\d{2})?", texte)
-    if trouve and 1 <= int(trouve.group(2)) <= 12:
+    if trouve and 1 <= int(trouve.group(2)) <= DECEMBRE:
         return int(trouve.group(1)) * 100 + int(trouve.group(2))
     msg = f"génération illisible : {valeur!r} (attendu AAAA, AAAAMM ou AAAA-MM)"
     raise ReformeInvalide(msg)
@@ -45,7 +48,7 @@ def generation(valeur, fin: bool = False) -> int | None:
 
 def mois_suivant(aaaamm: int) -> int:
     annee, mois = divmod(aaaamm, 100)
-    return (annee + 1) * 100 + 1 if mois == 12 else aaaamm + 1
+    return (annee + 1) * 100 + 1 if mois == DECEMBRE else aaaamm + 1
 
 
 def _seuil(tranche: ParameterScaleBracket) -> int:
@@ -77,7 +80,9 @@ def _couper(bareme: ParameterScale, seuil: int) -> None:
     bareme.brackets.insert(rang + 1, tranche)
 
 
-def fixer_age_generations(bareme: ParameterScale, age: float, date_effet, depuis: int | None, jusqua: int | None) -> None:
+def fixer_age_generations(
+    bareme: ParameterScale, age: float, date_effet, depuis: int | None, jusqua: int | None
+) -> None:
     """À compter de ``date_effet``, l'âge du barème vaut ``age`` pour les
     générations nées de ``depuis`` à ``jusqua`` inclus (AAAAMM ; None : sans
     borne). Les valeurs datées postérieures de ces générations sont remplacées."""
@@ -114,6 +119,7 @@ def _texte_generation(aaaamm: int) -> str:
 def reforme_age_retraite(
     age: float,
     date_effet,
+    *,
     generations_depuis=None,
     generations_jusqua=None,
     cible: str | tuple[str, ...] = "age_legal",
@@ -129,8 +135,8 @@ def reforme_age_retraite(
     ``"age_fin_pension_invalidite"`` (fin de la pension d'invalidité, L341-15),
     ou ``"les_deux"``.
     """
-    if not 50 <= float(age) <= 75:
-        msg = f"âge {age!r} hors de [50, 75] ans : en années, 62.75 = 62 ans 9 mois"
+    if not AGE_MINIMAL_ADMIS <= float(age) <= AGE_MAXIMAL_ADMIS:
+        msg = f"âge {age!r} hors de [{AGE_MINIMAL_ADMIS}, {AGE_MAXIMAL_ADMIS}] ans : en années, 62.75 = 62 ans 9 mois"
         raise ReformeInvalide(msg)
     cibles = _cibles(cible)
     depuis = generation(generations_depuis)
@@ -139,7 +145,13 @@ def reforme_age_retraite(
         msg = f"générations {depuis} à {jusqua} : intervalle vide"
         raise ReformeInvalide(msg)
     date_texte = str(instant(date_effet))
-    quoi = " et ".join({"age_legal": "âge légal de la retraite", "age_fin_pension_invalidite": "âge de fin de la pension d'invalidité"}[c] for c in cibles)
+    quoi = " et ".join(
+        {
+            "age_legal": "âge légal de la retraite",
+            "age_fin_pension_invalidite": "âge de fin de la pension d'invalidité",
+        }[c]
+        for c in cibles
+    )
     qui = (
         "toutes les générations"
         if depuis is None and jusqua is None
@@ -149,7 +161,9 @@ def reforme_age_retraite(
         + (f"jusqu'à {_texte_generation(jusqua)} incluse" if jusqua is not None else "")
     )
     accord = "fixés" if len(cibles) > 1 else "fixé"
-    libelle = f"{quoi[0].upper()}{quoi[1:]} {accord} à {_texte_age(float(age))} pour les {qui}, à compter du {date_texte}"
+    libelle = (
+        f"{quoi[0].upper()}{quoi[1:]} {accord} à {_texte_age(float(age))} pour les {qui}, à compter du {date_texte}"
+    )
     nom = nom or "AgeRetraite_" + re.sub(r"\W", "_", f"{age}_{'_'.join(cibles)}_{depuis}_{jusqua}_{date_texte}")
 
     def modifier(parameters):
@@ -191,9 +205,7 @@ class RetourA62(reforme_age_retraite(62, "2023-09-01", generations_depuis=196109
     """
 
 
-class Acceleration64Generation1968(
-    reforme_age_retraite(64, "2026-09-01", generations_depuis=1968, cible="age_legal")
-):
+class Acceleration64Generation1968(reforme_age_retraite(64, "2026-09-01", generations_depuis=1968, cible="age_legal")):
     """Âge légal de 64 ans d'un coup pour les générations nées à partir de 1968,
     à compter du 1er septembre 2026 : la suspension de la LFSS 2026 (63 ans
     9 mois pour la génération 1968) n'est pas appliquée à cette génération.
@@ -204,9 +216,7 @@ class Acceleration64Generation1968(
     """
 
 
-class AgeFinSuitAgeLegal64(
-    reforme_age_retraite(64, "2023-09-01", generations_depuis=1968, cible="les_deux")
-):
+class AgeFinSuitAgeLegal64(reforme_age_retraite(64, "2023-09-01", generations_depuis=1968, cible="les_deux")):
     """Âge légal et fin de la pension d'invalidité à 64 ans pour les générations
     nées à partir de 1968, à compter du 1er septembre 2023 : exemple de
     ``cible="les_deux"``, les invalides suivant le droit commun.

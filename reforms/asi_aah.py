@@ -10,11 +10,13 @@ système de référence en vigueur avant (conjugalisée) ou après
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from openfisca_core.reforms import Reform
 from openfisca_core.variables import Variable
-
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, classe_reforme, instant, reforme_majoration
+
+if TYPE_CHECKING:
+    from openfisca_core.reforms import Reform
 
 ASI_PLAFONDS = ("asi.plafond_ressources.personne_seule", "asi.plafond_ressources.couple")
 AAH_MONTANT = "aah.montant_maximum"
@@ -46,7 +48,7 @@ class AahMontantPlus10(reforme_majoration(AAH_MONTANT, 1.1, "2025-04-01", nom="A
     """
 
 
-def reforme_conjugalisation_aah(conjugalisee: bool, date_effet, nom: str | None = None) -> type[Reform]:
+def reforme_conjugalisation_aah(*, conjugalisee: bool, date_effet, nom: str | None = None) -> type[Reform]:
     """Classe de réforme : à compter de ``date_effet``, l'AAH est calculée avec
     la formule conjugalisée (``conjugalisee=True`` : ressources du couple,
     plafond majoré pour couple, formule en vigueur jusqu'au 30/09/2023) ou
@@ -74,7 +76,7 @@ def reforme_conjugalisation_aah(conjugalisee: bool, date_effet, nom: str | None 
     return classe_reforme(nom, libelle + ".", appliquer, libelle=libelle, module=__name__)
 
 
-class AahConjugalisee(reforme_conjugalisation_aah(True, "2023-10-01")):
+class AahConjugalisee(reforme_conjugalisation_aah(conjugalisee=True, date_effet="2023-10-01")):
     """L'AAH reste conjugalisée après le 1er octobre 2023 : ressources du couple
     (celles du conjoint après abattement) et plafond majoré pour couple, pour
     tous les allocataires (la déconjugalisation de la loi 2022-1158 annulée).
@@ -86,7 +88,7 @@ class AahConjugalisee(reforme_conjugalisation_aah(True, "2023-10-01")):
     """
 
 
-class AahDeconjugalisee2022(reforme_conjugalisation_aah(False, "2022-01-01")):
+class AahDeconjugalisee2022(reforme_conjugalisation_aah(conjugalisee=False, date_effet="2022-01-01")):
     """AAH déconjugalisée dès le 1er janvier 2022 au lieu du 1er octobre 2023 :
     le calcul individuel en vigueur depuis (droit d'option compris) appliqué
     21 mois plus tôt.

@@ -20,7 +20,9 @@ MINIMUM = "pension_invalidite.montant.minimum"
 MTP = "pension_invalidite.majoration_tierce_personne.montant"
 
 
-def reforme_taux_categorie(categorie: str, taux: float, date_effet, maximum: float | None = None, nom: str | None = None):
+def reforme_taux_categorie(
+    categorie: str, taux: float, date_effet, maximum: float | None = None, nom: str | None = None
+):
     """Classe de réforme : taux de la catégorie (part du SAM) fixé à ``taux`` à
     compter de ``date_effet`` ; le maximum de la catégorie (part du PMSS) fixé à
     ``maximum`` (par défaut le même nombre que le taux, comme dans R341-5 où

@@ -126,7 +126,9 @@ def majorer_depuis(param: Parameter, facteur: float, date_effet, decimales: int 
         param.update(start=instant(date_valeur), value=None if valeur is None else majore(valeur))
 
 
-def classe_reforme(nom: str, documentation: str, appliquer, libelle: str | None = None, module: str | None = None) -> type[Reform]:
+def classe_reforme(
+    nom: str, documentation: str, appliquer, libelle: str | None = None, module: str | None = None
+) -> type[Reform]:
     """Fabrique une sous-classe de ``Reform`` dont ``apply`` appelle ``appliquer(self)``."""
 
     def apply(self):
@@ -143,8 +145,12 @@ def classe_reforme(nom: str, documentation: str, appliquer, libelle: str | None 
 
 
 def _lire_modifications(modifications) -> dict:
-    if isinstance(modifications, Path) or (isinstance(modifications, str) and not modifications.lstrip().startswith("{") and Path(modifications).suffix in {".yaml", ".yml"}):
-        with open(modifications, encoding="utf-8") as fichier:
+    if isinstance(modifications, Path) or (
+        isinstance(modifications, str)
+        and not modifications.lstrip().startswith("{")
+        and Path(modifications).suffix in {".yaml", ".yml"}
+    ):
+        with Path(modifications).open(encoding="utf-8") as fichier:
             modifications = yaml.safe_load(fichier)
     elif isinstance(modifications, str):
         modifications = yaml.safe_load(modifications)
@@ -182,7 +188,8 @@ def reforme_parametres(modifications, nom: str = "ReformeParametres", documentat
     """
     lues = _lire_modifications(modifications)
     resume = "; ".join(
-        f"{chemin} = " + ", ".join(f"{valeur} au {date}" for date, valeur in valeurs) for chemin, valeurs in lues.items()
+        f"{chemin} = " + ", ".join(f"{valeur} au {date}" for date, valeur in valeurs)
+        for chemin, valeurs in lues.items()
     )
     documentation = documentation or f"Changement de paramètres : {resume}."
 
@@ -199,7 +206,9 @@ def reforme_parametres(modifications, nom: str = "ReformeParametres", documentat
     return classe_reforme(nom, documentation, appliquer)
 
 
-def reforme_majoration(chemins, facteur: float, date_effet, nom: str, documentation: str | None = None, decimales: int | None = 2) -> type[Reform]:
+def reforme_majoration(
+    chemins, facteur: float, date_effet, nom: str, *, documentation: str | None = None, decimales: int | None = 2
+) -> type[Reform]:
     """Classe de réforme qui multiplie par ``facteur`` un ou plusieurs paramètres
     à compter de ``date_effet``, revalorisations ultérieures comprises
     (``majorer_depuis``)."""

@@ -15,6 +15,9 @@ from openfisca_core.variables import Variable
 
 from openfisca_invalidite.references import articles
 
+#: Arguments d'une formule OpenFisca qui lit les paramètres : (population, period, parameters).
+ARGUMENTS_FORMULE_AVEC_PARAMETRES = 3
+
 
 class pension_invalidite_age_fin(Variable):
     label = "Âge auquel la pension d'invalidité prend fin : l'âge légal général de la génération (réforme)"
@@ -52,7 +55,7 @@ class FinPensionAgeLegal(Reform):
 
 def _appeler(formule, population, period, parameters):
     """Appelle une formule OpenFisca avec les arguments qu'elle attend."""
-    if formule.__code__.co_argcount >= 3:
+    if formule.__code__.co_argcount >= ARGUMENTS_FORMULE_AVEC_PARAMETRES:
         return formule(population, period, parameters)
     return formule(population, period)
 
@@ -88,5 +91,7 @@ class PlancherAAH(Reform):
 
         attributs = {"__module__": __name__}
         for date_formule in formules:
-            attributs["formula" if date_formule == "0001-01-01" else "formula_" + date_formule.replace("-", "_")] = plancher
+            attributs["formula" if date_formule == "0001-01-01" else "formula_" + date_formule.replace("-", "_")] = (
+                plancher
+            )
         self.update_variable(type("pension_invalidite_avant_cumul", (Variable,), attributs))

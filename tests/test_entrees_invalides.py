@@ -17,7 +17,7 @@ MOIS = "2025-06"
 
 @pytest.fixture
 def situation():
-    with open(SITUATION_EXAMPLES_DIR / "pensionne_categorie_2.json", encoding="utf-8") as f:
+    with (SITUATION_EXAMPLES_DIR / "pensionne_categorie_2.json").open(encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -42,7 +42,7 @@ def test_situation_valide(tbs, situation):
         ("duree_immatriculation", MOIS, -3, "minimum"),
     ],
 )
-def test_valeur_hors_domaine(tbs, situation, variable, periode, valeur, mot):
+def test_valeur_hors_domaine(tbs, situation, *, variable, periode, valeur, mot):
     situation = copy.deepcopy(situation)
     situation["individus"]["claire"][variable] = {periode: valeur}
     with pytest.raises(EntreeInvalide) as erreur:

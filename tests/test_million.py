@@ -18,9 +18,19 @@ def test_un_million_de_pensions(tbs, capsys):
     rng = np.random.default_rng(2025)
     debut = time.perf_counter()
     simulation = SimulationBuilder().build_default_simulation(tbs, count=N)
-    simulation.set_input("date_naissance", "ETERNITY", np.datetime64("1964-01-01") + rng.integers(0, 365 * 35, N).astype("timedelta64[D]"))
-    simulation.set_input("date_debut_invalidite", "ETERNITY", np.datetime64("2008-01-01") + rng.integers(0, 365 * 17, N).astype("timedelta64[D]"))
-    categories = rng.choice(np.array(["non_classe", "categorie_1", "categorie_2", "categorie_3"]), N, p=[0.1, 0.2, 0.65, 0.05])
+    simulation.set_input(
+        "date_naissance",
+        "ETERNITY",
+        np.datetime64("1964-01-01") + rng.integers(0, 365 * 35, N).astype("timedelta64[D]"),
+    )
+    simulation.set_input(
+        "date_debut_invalidite",
+        "ETERNITY",
+        np.datetime64("2008-01-01") + rng.integers(0, 365 * 17, N).astype("timedelta64[D]"),
+    )
+    categories = rng.choice(
+        np.array(["non_classe", "categorie_1", "categorie_2", "categorie_3"]), N, p=[0.1, 0.2, 0.65, 0.05]
+    )
     simulation.set_input("categorie_invalidite", MOIS, categories)
     simulation.set_input("reduction_capacite_travail", MOIS, rng.uniform(0.5, 1, N))
     simulation.set_input("duree_immatriculation", MOIS, rng.integers(0, 400, N))
@@ -41,7 +51,7 @@ def test_un_million_de_pensions(tbs, capsys):
     assert np.all((pension[eligible] >= minimum - 0.005) & (pension[eligible] <= maximum[eligible] + 0.005))
     assert np.all((mtp > 0) == (eligible & (categories == "categorie_3")))
     with capsys.disabled():
-        print(
+        print(  # noqa: T201 — le banc d'essai affiche ses mesures
             f"\n[banc] {N:,} personnes, pension + MTP de {MOIS} : entrées {prepare - debut:.2f} s, "
             f"calcul {fin - prepare:.2f} s, pic mémoire du processus {pic:.0f} Mo"
         )

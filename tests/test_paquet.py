@@ -13,19 +13,36 @@ from openfisca_core.parameters import Parameter, ParameterNode, ParameterScale
 
 RACINE = Path(__file__).resolve().parents[1]
 NOMS_DU_CONTRAT = [
-    "date_naissance", "date_debut_invalidite", "reduction_capacite_travail", "categorie_invalidite",
-    "duree_immatriculation", "heures_travaillees_12_mois", "salaire_cotise_12_mois", "salaire_brut_annuel",
-    "revenus_activite", "age", "age_legal_retraite", "pension_invalidite_eligible", "salaire_annuel_moyen",
-    "pension_invalidite", "majoration_tierce_personne",
-    "taux_incapacite", "aah_restriction_substantielle_durable_acces_emploi", "autres_ressources", "en_couple",
-    "asi", "aah",
+    "date_naissance",
+    "date_debut_invalidite",
+    "reduction_capacite_travail",
+    "categorie_invalidite",
+    "duree_immatriculation",
+    "heures_travaillees_12_mois",
+    "salaire_cotise_12_mois",
+    "salaire_brut_annuel",
+    "revenus_activite",
+    "age",
+    "age_legal_retraite",
+    "pension_invalidite_eligible",
+    "salaire_annuel_moyen",
+    "pension_invalidite",
+    "majoration_tierce_personne",
+    "taux_incapacite",
+    "aah_restriction_substantielle_durable_acces_emploi",
+    "autres_ressources",
+    "en_couple",
+    "asi",
+    "aah",
 ]
 
 
 def test_entites_du_contrat(tbs):
     assert tbs.person_entity.key == "individu" and tbs.person_entity.plural == "individus"
-    famille = tbs.get_group_entity_by_key("famille") if hasattr(tbs, "get_group_entity_by_key") else next(
-        e for e in tbs.entities if e.key == "famille"
+    famille = (
+        tbs.get_group_entity_by_key("famille")
+        if hasattr(tbs, "get_group_entity_by_key")
+        else next(e for e in tbs.entities if e.key == "famille")
     )
     assert famille.plural == "familles"
     roles = {role.key: role for role in famille.roles}
@@ -85,7 +102,7 @@ def test_fraicheur_declaree(tbs):
         assert date, f"{parametre.name} sans last_value_still_valid_on"
         derniere = max(dates_des_valeurs(parametre))
         assert str(date) >= derniere, f"{parametre.name} : {date} < {derniere}"
-        assert datetime.date.fromisoformat(str(date)) <= datetime.date.today()
+        assert datetime.date.fromisoformat(str(date)) <= datetime.datetime.now().astimezone().date()
 
 
 @pytest.mark.skipif(os.environ.get("SKIP_WHEEL") == "1", reason="SKIP_WHEEL=1")
@@ -94,13 +111,28 @@ def test_la_roue_installee_est_autonome(tmp_path):
     # Copie des sources : la construction (build/, *.egg-info) ne salit pas le dépôt.
     sources = tmp_path / "sources"
     shutil.copytree(
-        RACINE, sources,
-        ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "resultats", "*.egg-info", "__pycache__", ".hypothesis"),
+        RACINE,
+        sources,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "dist", "resultats", "*.egg-info", "__pycache__", ".hypothesis"
+        ),
     )
     roues = tmp_path / "roues"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(roues), str(sources)],
-        check=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(roues),
+            str(sources),
+        ],
+        check=True,
+        cwd=tmp_path,
     )
     roue = next(roues.glob("openfisca_invalidite-*.whl"))
     venv = tmp_path / "venv"
@@ -111,9 +143,12 @@ def test_la_roue_installee_est_autonome(tmp_path):
     (site / "dependances.pth").write_text(dependances + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(roue)],
-        check=True, cwd=tmp_path,
+        check=True,
+        cwd=tmp_path,
     )
-    assert not any((site / nom).exists() for nom in ("variables", "reforms", "parameters")), sorted(os.listdir(site))
+    assert not any((site / nom).exists() for nom in ("variables", "reforms", "parameters")), sorted(
+        chemin.name for chemin in site.iterdir()
+    )
     script = textwrap.dedent(
         """
         import openfisca_invalidite, json
@@ -124,7 +159,11 @@ def test_la_roue_installee_est_autonome(tmp_path):
         """
     )
     sortie = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", script], check=True, cwd=tmp_path, capture_output=True, text=True,
+        [str(venv / "bin" / "python"), "-c", script],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     import json

@@ -4,10 +4,11 @@
 Depuis un notebook ::
 
     from openfisca_invalidite import population as pop
-    personnes = pop.generer_population(50_000, "2025-06")        # ou pop.lire_population("fichier.parquet")
+
+    personnes = pop.generer_population(50_000, "2025-06")  # ou pop.lire_population("fichier.parquet")
     resultats = pop.simuler(personnes, "2025-06", reformes=["nom_de_reforme"])
-    pop.agreger(resultats)              # bénéficiaires, coûts par prestation, catégorie, âge
-    pop.ecarts_reformes(resultats)      # gagnants, perdants, écarts de coût
+    pop.agreger(resultats)  # bénéficiaires, coûts par prestation, catégorie, âge
+    pop.ecarts_reformes(resultats)  # gagnants, perdants, écarts de coût
 
 La comparaison en une ligne : :func:`openfisca_invalidite.comparaison.comparer`.
 Voir docs/population.md.
@@ -33,8 +34,22 @@ from openfisca_invalidite.population.schema import (
 from openfisca_invalidite.population.synthetique import CIBLES, generer_population
 
 __all__ = [
-    "CIBLES", "LOI_EN_VIGUEUR", "PRESTATIONS", "VARIABLES", "PopulationInvalide", "ReformeInconnue",
-    "agreger", "calculer_bloc", "carriere_longue_en_colonnes", "ecarts_reformes", "gains",
-    "generer_population", "lire_population", "reformes_disponibles", "resoudre_reforme", "resume",
-    "simuler", "valider_population",
+    "CIBLES",
+    "LOI_EN_VIGUEUR",
+    "PRESTATIONS",
+    "VARIABLES",
+    "PopulationInvalide",
+    "ReformeInconnue",
+    "agreger",
+    "calculer_bloc",
+    "carriere_longue_en_colonnes",
+    "ecarts_reformes",
+    "gains",
+    "generer_population",
+    "lire_population",
+    "reformes_disponibles",
+    "resoudre_reforme",
+    "resume",
+    "simuler",
+    "valider_population",
 ]

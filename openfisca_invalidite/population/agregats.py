@@ -12,8 +12,13 @@ Tout est pondéré par ``poids`` ; un montant compte un bénéficiaire s'il est 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, PRESTATIONS, colonne, scenarios_de
 
@@ -25,13 +30,13 @@ def prestations_de(resultats: pd.DataFrame) -> list[str]:
     return [p for p in PRESTATIONS if p in resultats.columns]
 
 
-def _groupes(resultats: pd.DataFrame):
+def _groupes(resultats: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray]]:
     for dimension in DIMENSIONS:
         if dimension == "ensemble":
             yield dimension, "ensemble", np.ones(len(resultats), dtype=bool)
             continue
         valeurs = resultats[dimension]
-        for modalite in (valeurs.cat.categories if hasattr(valeurs, "cat") else sorted(valeurs.unique())):
+        for modalite in valeurs.cat.categories if hasattr(valeurs, "cat") else sorted(valeurs.unique()):
             yield dimension, str(modalite), (valeurs == modalite).to_numpy()
 
 
@@ -46,8 +51,11 @@ def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
     poids = resultats["poids"].to_numpy()
     lignes = []
     for scenario in scenarios_de(resultats):
-        montants = {p: resultats[colonne(p, scenario)].to_numpy(dtype=np.float64)
-                    for p in prestations_de(resultats) if colonne(p, scenario) in resultats}
+        montants = {
+            p: resultats[colonne(p, scenario)].to_numpy(dtype=np.float64)
+            for p in prestations_de(resultats)
+            if colonne(p, scenario) in resultats
+        }
         montants["total"] = sum(montants.values())
         for dimension, modalite, masque in _groupes(resultats):
             w = poids[masque]
@@ -56,12 +64,19 @@ def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
                 beneficiaires = float(w[v > 0].sum())
                 cout = float((w * v).sum())
                 cout_mensuel = cout / nombre_mois
-                lignes.append({
-                    "scenario": scenario, "prestation": prestation, "dimension": dimension, "modalite": modalite,
-                    "beneficiaires": beneficiaires, "cout_mensuel": cout_mensuel, "cout_annuel": cout_mensuel * 12,
-                    "montant_moyen": cout_mensuel / beneficiaires if beneficiaires else 0.0,
-                    "personnes": int(masque.sum()),
-                })
+                lignes.append(
+                    {
+                        "scenario": scenario,
+                        "prestation": prestation,
+                        "dimension": dimension,
+                        "modalite": modalite,
+                        "beneficiaires": beneficiaires,
+                        "cout_mensuel": cout_mensuel,
+                        "cout_annuel": cout_mensuel * 12,
+                        "montant_moyen": cout_mensuel / beneficiaires if beneficiaires else 0.0,
+                        "personnes": int(masque.sum()),
+                    }
+                )
     return pd.DataFrame(lignes)
 
 
@@ -86,7 +101,9 @@ def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFra
             gagne, perd = g > SEUIL_GAIN, g < -SEUIL_GAIN
             ligne = {"reforme": scenario, "dimension": dimension, "modalite": modalite}
             for p in prestations_de(resultats):
-                ecart = resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) - resultats[p].to_numpy(dtype=np.float64)
+                ecart = resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) - resultats[p].to_numpy(
+                    dtype=np.float64
+                )
                 ligne[f"ecart_cout_annuel_{p}"] = float((w * ecart[masque]).sum()) * 12 / nombre_mois
             ligne["ecart_cout_annuel_total"] = float((w * g).sum()) * 12
             ligne["gagnants"] = float(w[gagne].sum())

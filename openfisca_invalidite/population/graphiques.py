@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from openfisca_invalidite.population.agregats import gains, prestations_de  # noqa: E402
-from openfisca_invalidite.population.moteur import colonne, scenarios_de  # noqa: E402
+from openfisca_invalidite.population.agregats import SEUIL_GAIN, gains, prestations_de
+from openfisca_invalidite.population.moteur import colonne, scenarios_de
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def distribution_pensions(resultats: pd.DataFrame, chemin: Path) -> Path:
@@ -22,8 +26,14 @@ def distribution_pensions(resultats: pd.DataFrame, chemin: Path) -> Path:
     for scenario in scenarios_de(resultats):
         v = resultats[colonne("pension_invalidite", scenario)].to_numpy()
         servi = v > 0
-        ax.hist(v[servi], bins=bornes, weights=resultats["poids"].to_numpy()[servi] / 1000,
-                histtype="step", linewidth=1.5, label=scenario)
+        ax.hist(
+            v[servi],
+            bins=bornes,
+            weights=resultats["poids"].to_numpy()[servi] / 1000,
+            histtype="step",
+            linewidth=1.5,
+            label=scenario,
+        )
     ax.set_xlabel("pension d'invalidité (€ par mois)")
     ax.set_ylabel("pensionnés (milliers, pondéré)")
     ax.set_title("Distribution des pensions d'invalidité servies")
@@ -33,8 +43,12 @@ def distribution_pensions(resultats: pd.DataFrame, chemin: Path) -> Path:
 
 def cout_par_prestation(agregats: pd.DataFrame, chemin: Path) -> Path:
     vue = agregats[(agregats["dimension"] == "ensemble") & (agregats["prestation"] != "total")]
-    tableau = vue.pivot(index="prestation", columns="scenario", values="cout_annuel") / 1e9
-    tableau = tableau[[c for c in dict.fromkeys(vue["scenario"])]]
+    # Une ligne par (prestation, scénario) : « first » ne fait que la reprendre.
+    tableau = (
+        vue.pivot_table(index="prestation", columns="scenario", values="cout_annuel", aggfunc="first", dropna=False)
+        / 1e9
+    )
+    tableau = tableau[list(dict.fromkeys(vue["scenario"]))]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     tableau.plot.bar(ax=ax, rot=0)
     ax.set_ylabel("coût annuel (Md€)")
@@ -49,12 +63,21 @@ def gagnants_perdants_par_age(resultats: pd.DataFrame, chemin: Path) -> Path | N
     fig, axes = plt.subplots(len(reformes), 1, figsize=(8, 3.5 * len(reformes)), squeeze=False)
     poids = resultats["poids"].to_numpy()
     tranches = resultats["tranche_age"]
-    for ax, reforme in zip(axes[:, 0], reformes):
+    for ax, reforme in zip(axes[:, 0], reformes, strict=True):
         g = gains(resultats, reforme)
-        table = pd.DataFrame({
-            "gagnants": pd.Series(np.where(g > 0.005, poids, 0.0)).groupby(tranches.to_numpy(), observed=False).sum(),
-            "perdants": pd.Series(np.where(g < -0.005, poids, 0.0)).groupby(tranches.to_numpy(), observed=False).sum(),
-        }).reindex(tranches.cat.categories) / 1000
+        table = (
+            pd.DataFrame(
+                {
+                    "gagnants": pd.Series(np.where(g > SEUIL_GAIN, poids, 0.0))
+                    .groupby(tranches.to_numpy(), observed=False)
+                    .sum(),
+                    "perdants": pd.Series(np.where(g < -SEUIL_GAIN, poids, 0.0))
+                    .groupby(tranches.to_numpy(), observed=False)
+                    .sum(),
+                }
+            ).reindex(tranches.cat.categories)
+            / 1000
+        )
         table.plot.bar(ax=ax, color=["tab:green", "tab:red"], rot=20)
         ax.set_ylabel("personnes (milliers)")
         ax.set_title(f"Gagnants et perdants par tranche d'âge — {reforme}")
@@ -73,7 +96,7 @@ def tracer_tout(resultats: pd.DataFrame, agregats: pd.DataFrame, dossier: Path) 
     return faits
 
 
-def _enregistrer(fig, chemin: Path) -> Path:
+def _enregistrer(fig: Figure, chemin: Path) -> Path:
     fig.tight_layout()
     fig.savefig(chemin, dpi=110)
     plt.close(fig)

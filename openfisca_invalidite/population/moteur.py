@@ -18,6 +18,7 @@ import functools
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,14 @@ from openfisca_core import periods
 from openfisca_core.simulations import SimulationBuilder
 
 from openfisca_invalidite.population.schema import colonnes_salaire, valider_population
+
+if TYPE_CHECKING:
+    from openfisca_core.reforms import Reform
+    from openfisca_core.simulations import Simulation
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+
+    #: Une réforme demandée : nom du registre, classe ``Reform``, couple (nom, réforme) ou fabrique.
+    ReformeDemandee = str | type[Reform] | tuple[str, object] | Callable[[], type]
 
 #: Variables calculées, dans l'ordre de la chaîne ; asi/aah quand elles existent.
 VARIABLES = (
@@ -58,6 +67,10 @@ ENTREES_MENSUELLES = (
 MOIS_HISTORIQUE = 36
 LOI_EN_VIGUEUR = "loi_en_vigueur"
 TAILLE_BLOC = 50_000
+#: Longueur d'une période d'un mois, écrite « AAAA-MM » (une année s'écrit « AAAA »).
+LONGUEUR_MOIS = len("AAAA-MM")
+#: Parents d'un couple (rôles demandeur et conjoint) : la famille est en couple à partir de 2.
+PARENTS_D_UN_COUPLE = 2
 
 
 class ReformeInconnue(KeyError):
@@ -78,7 +91,7 @@ def reformes_disponibles() -> dict:
     return dict(REFORMES)
 
 
-def resoudre_reforme(reforme) -> tuple[str, type]:
+def resoudre_reforme(reforme: ReformeDemandee) -> tuple[str, type]:
     """Nom et classe ``Reform`` d'une réforme donnée par son nom du registre,
     par sa classe, par un couple (nom, classe) ou par une fabrique sans argument."""
     from openfisca_core.reforms import Reform
@@ -89,7 +102,9 @@ def resoudre_reforme(reforme) -> tuple[str, type]:
     if isinstance(reforme, str):
         registre = reformes_disponibles()
         if reforme not in registre:
-            noms = ", ".join(sorted(registre)) or "aucune (registre openfisca_invalidite.reforms.REFORMES absent ou vide)"
+            noms = (
+                ", ".join(sorted(registre)) or "aucune (registre openfisca_invalidite.reforms.REFORMES absent ou vide)"
+            )
             msg = f"réforme inconnue « {reforme} » ; réformes disponibles : {noms}"
             raise ReformeInconnue(msg)
         return reforme, resoudre_reforme(registre[reforme])[1]
@@ -136,7 +151,7 @@ def mois_de(periode: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- un bloc
-def _construire(tbs, bloc: pd.DataFrame, mois: list[str]):
+def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> Simulation:
     n = len(bloc)
     builder = SimulationBuilder()
     builder.create_entities(tbs)
@@ -160,9 +175,11 @@ def _construire(tbs, bloc: pd.DataFrame, mois: list[str]):
         entrees["categorie_invalidite"] = np.asarray(entrees["categorie_invalidite"]).astype(str)
     if "en_couple" in variables:
         parents = np.isin(roles, ("demandeur", "conjoint"))
-        entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= 2
+        entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= PARENTS_D_UN_COUPLE
     if "nombre_enfants_a_charge" in variables:
-        entrees["nombre_enfants_a_charge"] = np.bincount(codes, weights=roles == "enfant", minlength=len(familles)).astype(np.int64)
+        entrees["nombre_enfants_a_charge"] = np.bincount(
+            codes, weights=roles == "enfant", minlength=len(familles)
+        ).astype(np.int64)
     for nom, valeurs in entrees.items():
         # Contrôle et conversion une fois (set_input), puis le même tableau pour
         # chaque mois de la fenêtre : aucune copie.
@@ -175,7 +192,9 @@ def _construire(tbs, bloc: pd.DataFrame, mois: list[str]):
     return simulation
 
 
-def calculer_bloc(bloc: pd.DataFrame, periode: str, reformes: tuple = (), variables: Sequence[str] | None = None) -> pd.DataFrame:
+def calculer_bloc(
+    bloc: pd.DataFrame, periode: str, reformes: tuple = (), variables: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Résultats d'un bloc de familles entières : une ligne par personne, même index.
 
     Colonnes : ``age`` (au 1er mois), puis pour la loi en vigueur ``<variable>``
@@ -226,7 +245,7 @@ def decouper(population: pd.DataFrame, taille_bloc: int = TAILLE_BLOC) -> list[n
 class Progression:
     """Barre de progression en texte sur stderr (une ligne par palier de 10 %)."""
 
-    def __init__(self, total: int, actif: bool = True, flux=None) -> None:
+    def __init__(self, total: int, *, actif: bool = True, flux: TextIO | None = None) -> None:
         self.total, self.fait, self.actif = total, 0, actif and total > 1
         self.flux = flux or sys.stderr
         self.debut = time.perf_counter()
@@ -241,9 +260,12 @@ class Progression:
             self.palier = pourcentage // 10
             barre = "#" * (pourcentage // 5)
             ecoule = time.perf_counter() - self.debut
-            print(f"[simulation] [{barre:<20}] {pourcentage:3d} % — bloc {self.fait}/{self.total}, "
-                  f"{_milliers(personnes)}/{_milliers(total_personnes)} personnes, {ecoule:.1f} s",
-                  file=self.flux, flush=True)
+            print(
+                f"[simulation] [{barre:<20}] {pourcentage:3d} % — bloc {self.fait}/{self.total}, "
+                f"{_milliers(personnes)}/{_milliers(total_personnes)} personnes, {ecoule:.1f} s",
+                file=self.flux,
+                flush=True,
+            )
 
 
 def _milliers(n: int) -> str:
@@ -253,7 +275,7 @@ def _milliers(n: int) -> str:
 def simuler(
     population: pd.DataFrame,
     periode: str = "2025-06",
-    reformes: Iterable = (),
+    reformes: Iterable[ReformeDemandee] = (),
     *,
     taille_bloc: int = TAILLE_BLOC,
     moteur: str = "local",
@@ -279,7 +301,7 @@ def simuler(
     noms_scenarios(reformes)  # erreur immédiate si une réforme est inconnue
     mois_de(periode)
     blocs = decouper(population, taille_bloc)
-    barre = Progression(len(blocs), progression)
+    barre = Progression(len(blocs), actif=progression)
     if moteur == "local":
         morceaux, faites = [], 0
         for positions in blocs:
@@ -287,8 +309,17 @@ def simuler(
             faites += positions.size
             barre.avance(faites, len(population))
     elif moteur == "dask":
-        morceaux = _simuler_dask(population, blocs, periode, reformes, variables, scheduler, barre,
-                                 dask_workers, dask_processes)
+        morceaux = _simuler_dask(
+            population,
+            blocs,
+            periode,
+            reformes,
+            variables,
+            scheduler=scheduler,
+            barre=barre,
+            workers=dask_workers,
+            processes=dask_processes,
+        )
     else:
         msg = f"moteur inconnu « {moteur} » (local ou dask)"
         raise ValueError(msg)
@@ -296,15 +327,25 @@ def simuler(
     return assembler(population, calculs)
 
 
-def _simuler_dask(population, blocs, periode, reformes, variables, scheduler, barre, workers, processes):
+def _simuler_dask(
+    population: pd.DataFrame,
+    blocs: list[np.ndarray],
+    periode: str,
+    reformes: tuple,
+    variables: Sequence[str] | None,
+    *,
+    scheduler: str | None,
+    barre: Progression,
+    workers: int,
+    processes: bool,
+) -> list[pd.DataFrame]:
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                               dashboard_address=":0")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0")
         client = Client(cluster)
     try:
         futures = []
@@ -345,8 +386,8 @@ def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
 
 def scenarios_de(resultats: pd.DataFrame) -> list[str]:
     """Scénarios présents dans un tableau de résultats."""
-    autres = sorted({c.split("__", 1)[1] for c in resultats.columns if "__" in c},
-                    key=lambda s: [c.split("__", 1)[1] for c in resultats.columns if "__" in c].index(s))
+    suffixes = [c.split("__", 1)[1] for c in resultats.columns if "__" in c]
+    autres = sorted(set(suffixes), key=suffixes.index)
     return [LOI_EN_VIGUEUR, *autres]
 
 

@@ -1,6 +1,6 @@
 """Schéma d'une population : une ligne par personne, contrôlée avant tout calcul.
 
-Colonnes (noms du contrat public, ``/work/shared/api-contract.md``) :
+Colonnes (noms publics du paquet, ceux des variables OpenFisca) :
 
 ============================================  ========  ===========  =====================================
 colonne                                       type      obligatoire  sens
@@ -50,9 +50,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 CATEGORIES = ("non_classe", "categorie_1", "categorie_2", "categorie_3")
 ROLES = ("demandeur", "conjoint", "enfant")
@@ -78,25 +82,37 @@ BOOLEENS = {
     "aah_conjugalise_eligible": False,
 }
 DATES = ("date_naissance", "date_debut_invalidite")
-OBLIGATOIRES = ("id", "famille_id", "poids", *DATES, "categorie_invalidite",
-                "reduction_capacite_travail", "duree_immatriculation", "heures_travaillees_12_mois")
+OBLIGATOIRES = (
+    "id",
+    "famille_id",
+    "poids",
+    *DATES,
+    "categorie_invalidite",
+    "reduction_capacite_travail",
+    "duree_immatriculation",
+    "heures_travaillees_12_mois",
+)
 MOTIF_SALAIRE = re.compile(r"^salaire_(\d{4})$")
+#: Lignes fautives (et leurs ``id``) citées dans le message ; au-delà : « et N autres ».
+LIGNES_MONTREES = 5
 
 
 class PopulationInvalide(ValueError):
     """Population refusée : le message nomme la colonne et les premières lignes fautives."""
 
-    def __init__(self, colonne: str, message: str, lignes=None, ids=None) -> None:
+    def __init__(
+        self, colonne: str, message: str, lignes: Iterable[int] | None = None, ids: Iterable[object] | None = None
+    ) -> None:
         self.colonne = colonne
         self.lignes = [] if lignes is None else list(lignes)
         texte = f"colonne « {colonne} » : {message}"
         if self.lignes:
-            montrees = ", ".join(str(i) for i in self.lignes[:5])
+            montrees = ", ".join(str(i) for i in self.lignes[:LIGNES_MONTREES])
             texte += f" — lignes {montrees}"
             if ids is not None:
-                texte += f" (id {', '.join(str(i) for i in list(ids)[:5])})"
-            if len(self.lignes) > 5:
-                texte += f" et {len(self.lignes) - 5} autres"
+                texte += f" (id {', '.join(str(i) for i in list(ids)[:LIGNES_MONTREES])})"
+            if len(self.lignes) > LIGNES_MONTREES:
+                texte += f" et {len(self.lignes) - LIGNES_MONTREES} autres"
         super().__init__(texte)
 
 
@@ -114,14 +130,18 @@ def carriere_longue_en_colonnes(population: pd.DataFrame, carriere: pd.DataFrame
         raise PopulationInvalide(manquantes[0], "colonne absente de la table de carrière")
     doublons = carriere.duplicated(["id", "annee"], keep=False).to_numpy()
     if doublons.any():
-        raise PopulationInvalide("annee", "deux salaires pour la même personne et la même année (table de carrière)",
-                                 np.flatnonzero(doublons) + 2)
-    large = carriere.pivot(index="id", columns="annee", values="salaire_brut_annuel")
+        colonne, msg = "annee", "deux salaires pour la même personne et la même année (table de carrière)"
+        raise PopulationInvalide(colonne, msg, np.flatnonzero(doublons) + 2)
+    # (id, annee) est unique (contrôlé ci-dessus) : « first » reprend l'unique salaire,
+    # et dropna=False garde, comme pivot, une année dont tous les salaires manquent.
+    large = carriere.pivot_table(
+        index="id", columns="annee", values="salaire_brut_annuel", aggfunc="first", dropna=False
+    )
     large.columns = [f"salaire_{int(a)}" for a in large.columns]
     inconnus = ~large.index.isin(population["id"])
     if inconnus.any():
-        raise PopulationInvalide("id", "identifiants de la table de carrière absents de la population",
-                                 ids=large.index[inconnus][:5], lignes=[])
+        colonne, msg = "id", "identifiants de la table de carrière absents de la population"
+        raise PopulationInvalide(colonne, msg, ids=large.index[inconnus][:LIGNES_MONTREES], lignes=[])
     large = large.reindex(population["id"]).fillna(0.0).astype(np.float32)
     large.index = population.index
     return pd.concat([population, large], axis=1)
@@ -142,8 +162,11 @@ def _lire(chemin: Path) -> pd.DataFrame:
     if chemin.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(chemin)
     if chemin.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(chemin, dtype={"id": str, "famille_id": str, "categorie_invalidite": str,
-                                          "role_famille": str}, keep_default_na=True)
+        return pd.read_csv(
+            chemin,
+            dtype={"id": str, "famille_id": str, "categorie_invalidite": str, "role_famille": str},
+            keep_default_na=True,
+        )
     msg = f"format non reconnu (CSV ou Parquet attendu) : {chemin}"
     raise ValueError(msg)
 
@@ -153,9 +176,9 @@ def _lignes(masque: np.ndarray) -> np.ndarray:
     return np.flatnonzero(masque) + 2
 
 
-def _refuser(df, colonne, message, masque):
+def _refuser(df: pd.DataFrame, colonne: str, message: str, masque: np.ndarray) -> NoReturn:
     masque = np.asarray(masque, dtype=bool)
-    raise PopulationInvalide(colonne, message, _lignes(masque), df["id"].to_numpy()[masque][:5])
+    raise PopulationInvalide(colonne, message, _lignes(masque), df["id"].to_numpy()[masque][:LIGNES_MONTREES])
 
 
 def valider_population(df: pd.DataFrame) -> pd.DataFrame:
@@ -168,17 +191,38 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
         msg = "la population doit être un pandas.DataFrame"
         raise TypeError(msg)
+    salaires = _verifier_colonnes(df)
+    df = df.reset_index(drop=True)
+    sortie = pd.DataFrame(index=df.index)
+    _valider_identifiants(df, sortie)
+    _valider_dates(df, sortie)
+    _valider_categories(df, sortie)
+    _valider_numeriques(df, sortie)
+    _valider_booleens(df, sortie)
+    for colonne in salaires.values():
+        sortie[colonne] = _nombres(df, colonne, "float", 0.0, None).astype(np.float32)
+    sortie["role_famille"] = _roles(df, sortie)
+    return sortie
+
+
+def _verifier_colonnes(df: pd.DataFrame) -> dict[int, str]:
+    """Colonnes obligatoires, au moins une année de carrière, au moins une ligne ;
+    rend les colonnes de salaire (:func:`colonnes_salaire`)."""
     for colonne in OBLIGATOIRES:
         if colonne not in df.columns:
             raise PopulationInvalide(colonne, "colonne obligatoire absente (voir le schéma : docs/population.md)")
     salaires = colonnes_salaire(df)
     if not salaires:
-        raise PopulationInvalide("salaire_AAAA", "aucune colonne de carrière (salaire_2015, salaire_2016…)")
+        colonne, msg = "salaire_AAAA", "aucune colonne de carrière (salaire_2015, salaire_2016…)"
+        raise PopulationInvalide(colonne, msg)
     if len(df) == 0:
-        raise PopulationInvalide("id", "population vide")
-    df = df.reset_index(drop=True)
-    sortie = pd.DataFrame(index=df.index)
+        colonne, msg = "id", "population vide"
+        raise PopulationInvalide(colonne, msg)
+    return salaires
 
+
+def _valider_identifiants(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """``id`` et ``famille_id`` renseignés, ``id`` unique ; copiés dans ``sortie``."""
     for colonne in ("id", "famille_id"):
         valeurs = df[colonne]
         manquant = valeurs.isna().to_numpy()
@@ -189,9 +233,16 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     if double.any():
         _refuser(df, "id", "identifiant en double", double)
 
+
+def _valider_dates(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """Dates lisibles, naissance obligatoire, invalidité vide = ``DATE_SANS_INVALIDITE``."""
     for colonne in DATES:
         brut = df[colonne]
-        dates = pd.to_datetime(brut, errors="coerce", format="mixed") if brut.dtype == object or pd.api.types.is_string_dtype(brut) else pd.to_datetime(brut, errors="coerce")
+        dates = (
+            pd.to_datetime(brut, errors="coerce", format="mixed")
+            if brut.dtype == object or pd.api.types.is_string_dtype(brut)
+            else pd.to_datetime(brut, errors="coerce")
+        )
         illisible = (dates.isna() & brut.notna()).to_numpy()
         if illisible.any():
             _refuser(df, colonne, "date illisible (AAAA-MM-JJ attendu)", illisible)
@@ -203,6 +254,9 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
             valeurs = np.where(manquant, DATE_SANS_INVALIDITE, valeurs)
         sortie[colonne] = valeurs
 
+
+def _valider_categories(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """``categorie_invalidite`` renseignée et parmi ``CATEGORIES``."""
     categories = df["categorie_invalidite"]
     manquant = categories.isna().to_numpy()
     if manquant.any():
@@ -211,9 +265,17 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     inconnue = ~categories.isin(CATEGORIES).to_numpy()
     if inconnue.any():
         premiere = categories.to_numpy()[inconnue][0]
-        _refuser(df, "categorie_invalidite", f"catégorie inconnue « {premiere} » (admises : {', '.join(CATEGORIES)})", inconnue)
+        _refuser(
+            df,
+            "categorie_invalidite",
+            f"catégorie inconnue « {premiere} » (admises : {', '.join(CATEGORIES)})",
+            inconnue,
+        )
     sortie["categorie_invalidite"] = pd.Categorical(categories, categories=CATEGORIES)
 
+
+def _valider_numeriques(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """Colonnes de ``NUMERIQUES`` (défaut si absente et facultative), poids > 0."""
     for colonne, (genre, minimum, maximum, defaut) in NUMERIQUES.items():
         if colonne not in df.columns:
             sortie[colonne] = np.full(len(df), defaut, dtype=np.float64 if genre == "float" else np.int64)
@@ -223,6 +285,9 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     if poids_nul.any():
         _refuser(df, "poids", "poids nul ou négatif", poids_nul)
 
+
+def _valider_booleens(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """Colonnes de ``BOOLEENS`` (défaut si absente) : true/false, 1/0, vrai/faux, oui/non."""
     for colonne, defaut in BOOLEENS.items():
         if colonne not in df.columns:
             sortie[colonne] = np.full(len(df), defaut)
@@ -239,14 +304,8 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
             _refuser(df, colonne, "booléen illisible (true/false, 1/0)", illisible)
         sortie[colonne] = vrai
 
-    for annee, colonne in salaires.items():
-        sortie[colonne] = _nombres(df, colonne, "float", 0.0, None).astype(np.float32)
 
-    sortie["role_famille"] = _roles(df, sortie)
-    return sortie
-
-
-def _nombres(df, colonne, genre, minimum, maximum) -> np.ndarray:
+def _nombres(df: pd.DataFrame, colonne: str, genre: str, minimum: float | None, maximum: float | None) -> np.ndarray:
     brut = df[colonne]
     valeurs = pd.to_numeric(brut, errors="coerce")
     illisible = (valeurs.isna() & brut.notna()).to_numpy()

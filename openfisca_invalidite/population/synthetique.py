@@ -17,36 +17,68 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SOURCE_REPSS = ("PLFSS, Rapport d'évaluation des politiques de sécurité sociale (REPSS) Autonomie, "
-                "indicateur 1-8 « Pension d'invalidité », données 2023 — "
-                "https://evaluation.securite-sociale.fr/home/autonomie/1-8-pension-d-invalidite.html")
-SOURCE_DREES_RR = ("DREES, « Les retraités et les retraites », fiche « Les bénéficiaires d'une pension "
-                   "d'invalidité » (éditions 2016 et 2019 : « près des trois quarts » en catégorie 2 au "
-                   "régime général) ; édition 2015, fiche « Les pensions d'invalidité » : « 72 % des pensions "
-                   "d'invalidité concernent des personnes de 50 à 60 ans » — https://drees.solidarites-sante.gouv.fr")
-SOURCE_DREES_MONTANT = ("DREES, « Les retraités et les retraites », édition 2020 (données 2018) : pension "
-                        "d'invalidité moyenne du régime général 760 €/mois ; édition 2019 (données 2017) : "
-                        "510 €/mois en catégorie 1 à 1 800 €/mois en catégorie 3 (MTP comprise)")
-SOURCE_ASI = ("REPSS Autonomie, indicateur 2-2 « part des pensionnés d'invalidité bénéficiaires de l'ASI » — "
-              "https://evaluation.securite-sociale.fr/home/autonomie/22-assurer-aux-beneficiaires-de.html "
-              "(effectif non lu sur la page consultée)")
+SOURCE_REPSS = (
+    "PLFSS, Rapport d'évaluation des politiques de sécurité sociale (REPSS) Autonomie, "
+    "indicateur 1-8 « Pension d'invalidité », données 2023 — "
+    "https://evaluation.securite-sociale.fr/home/autonomie/1-8-pension-d-invalidite.html"
+)
+SOURCE_DREES_RR = (
+    "DREES, « Les retraités et les retraites », fiche « Les bénéficiaires d'une pension "
+    "d'invalidité » (éditions 2016 et 2019 : « près des trois quarts » en catégorie 2 au "
+    "régime général) ; édition 2015, fiche « Les pensions d'invalidité » : « 72 % des pensions "
+    "d'invalidité concernent des personnes de 50 à 60 ans » — https://drees.solidarites-sante.gouv.fr"
+)
+SOURCE_DREES_MONTANT = (
+    "DREES, « Les retraités et les retraites », édition 2020 (données 2018) : pension "
+    "d'invalidité moyenne du régime général 760 €/mois ; édition 2019 (données 2017) : "
+    "510 €/mois en catégorie 1 à 1 800 €/mois en catégorie 3 (MTP comprise)"
+)
+SOURCE_ASI = (
+    "REPSS Autonomie, indicateur 2-2 « part des pensionnés d'invalidité bénéficiaires de l'ASI » — "
+    "https://evaluation.securite-sociale.fr/home/autonomie/22-assurer-aux-beneficiaires-de.html "
+    "(effectif non lu sur la page consultée)"
+)
 
 #: Agrégats visés : valeur publiée, tolérance relative des tests, source, statut.
 CIBLES = {
     "pensionnes": {"valeur": 833_000, "tolerance": 0.02, "source": SOURCE_REPSS, "statut": "vérifié"},
-    "part_categorie_2": {"valeur": 0.75, "tolerance": 0.04, "source": SOURCE_DREES_RR,
-                         "statut": "vérifié (« près des trois quarts »)"},
-    "part_categorie_1": {"valeur": 0.22, "tolerance": 0.10, "source": SOURCE_DREES_RR,
-                         "statut": "à confirmer (complément : ~ 1/4 hors catégorie 2)"},
+    "part_categorie_2": {
+        "valeur": 0.75,
+        "tolerance": 0.04,
+        "source": SOURCE_DREES_RR,
+        "statut": "vérifié (« près des trois quarts »)",
+    },
+    "part_categorie_1": {
+        "valeur": 0.22,
+        "tolerance": 0.10,
+        "source": SOURCE_DREES_RR,
+        "statut": "à confirmer (complément : ~ 1/4 hors catégorie 2)",
+    },
     "part_categorie_3": {"valeur": 0.03, "tolerance": 0.25, "source": SOURCE_DREES_RR, "statut": "à confirmer"},
-    "part_50_60_ans": {"valeur": 0.72, "tolerance": 0.05, "source": SOURCE_DREES_RR,
-                       "statut": "vérifié (données 2013 : avant le passage de l'âge de fin à 62 ans)"},
-    "pension_moyenne": {"valeur": 800.0, "tolerance": 0.15, "source": SOURCE_DREES_MONTANT,
-                        "statut": "à confirmer (760 € en 2018, porté à ~ 800 € par les revalorisations)"},
-    "beneficiaires_asi": {"valeur": 70_000, "tolerance": 0.5, "source": SOURCE_ASI,
-                          "statut": "à confirmer (ordre de grandeur donné par le cahier des charges)"},
-    "beneficiaires_aah": {"valeur": 100_000, "tolerance": 0.6, "source": "hypothèse de modélisation",
-                          "statut": "à confirmer (aucun effectif publié d'AAH différentielle trouvé)"},
+    "part_50_60_ans": {
+        "valeur": 0.72,
+        "tolerance": 0.05,
+        "source": SOURCE_DREES_RR,
+        "statut": "vérifié (données 2013 : avant le passage de l'âge de fin à 62 ans)",
+    },
+    "pension_moyenne": {
+        "valeur": 800.0,
+        "tolerance": 0.15,
+        "source": SOURCE_DREES_MONTANT,
+        "statut": "à confirmer (760 € en 2018, porté à ~ 800 € par les revalorisations)",
+    },
+    "beneficiaires_asi": {
+        "valeur": 70_000,
+        "tolerance": 0.5,
+        "source": SOURCE_ASI,
+        "statut": "à confirmer (ordre de grandeur donné par le cahier des charges)",
+    },
+    "beneficiaires_aah": {
+        "valeur": 100_000,
+        "tolerance": 0.6,
+        "source": "hypothèse de modélisation",
+        "statut": "à confirmer (aucun effectif publié d'AAH différentielle trouvé)",
+    },
 }
 
 #: Hypothèses de tirage (à confirmer, non publiées ; choisies pour approcher les cibles ASI et AAH).
@@ -68,6 +100,12 @@ PART_TAUX_80 = 0.15  # taux d'incapacité CDAPH ≥ 80 %
 PART_RSDAE = 0.06  # parmi les autres : taux 50-79 % avec RSDAE
 PART_CONJOINT_ACTIF = 0.75
 PROFONDEUR_CARRIERE = 44  # colonnes salaire_AAAA générées
+PART_CATEGORIE_1_EN_ACTIVITE = 0.50  # pensionnés de catégorie 1 (en service) qui travaillent
+PART_ANNEES_BLANCHES = 0.10  # années de carrière sans salaire
+#: Seuils du taux d'incapacité CDAPH de l'AAH (D821-1 ; paramètres aah.taux_incapacite et
+#: aah.taux_incapacite_rsdae) : au moins 80 %, ou de 50 à 79 % avec RSDAE (L821-2).
+TAUX_INCAPACITE_80 = 0.8
+TAUX_INCAPACITE_50 = 0.5
 
 
 def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int = 2025) -> pd.DataFrame:
@@ -93,7 +131,7 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     parts = np.array([q for _, _, q in tranches])
     tranche = rng.choice(len(tranches), size=p, p=parts / parts.sum())
     ancien = tranche == len(tranches) - 1
-    age_jours = (bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25)
+    age_jours = bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25
     naissance = debut_mois - np.ceil(age_jours).astype("timedelta64[D]") - np.timedelta64(1, "D")
     age_annees = age_jours / 365.25
 
@@ -110,49 +148,83 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
 
     cat1 = categorie == "categorie_1"
     reduction = np.where(cat1, rng.uniform(0.67, 0.85, p), rng.uniform(0.8, 1.0, p)).round(3)
-    travaille = cat1 & (rng.uniform(size=p) < 0.50) & ~ancien
+    travaille = cat1 & (rng.uniform(size=p) < PART_CATEGORIE_1_EN_ACTIVITE) & ~ancien
     revenus = np.where(travaille, rng.uniform(300, 1500, p), 0.0).round(2)
-    taux_incapacite = np.select([rng.uniform(size=p) < PART_TAUX_80, rng.uniform(size=p) < PART_RSDAE],
-                                [rng.uniform(0.8, 0.95, p), rng.uniform(0.5, 0.79, p)], 0.0).round(2)
-    rsdae = (taux_incapacite >= 0.5) & (taux_incapacite < 0.8)
+    taux_incapacite = np.select(
+        [rng.uniform(size=p) < PART_TAUX_80, rng.uniform(size=p) < PART_RSDAE],
+        [rng.uniform(TAUX_INCAPACITE_80, 0.95, p), rng.uniform(TAUX_INCAPACITE_50, 0.79, p)],
+        0.0,
+    ).round(2)
+    rsdae = (taux_incapacite >= TAUX_INCAPACITE_50) & (taux_incapacite < TAUX_INCAPACITE_80)
     # Autres ressources : surtout la rente de prévoyance complémentaire (contrats
     # d'entreprise), qui entre dans les ressources de l'ASI et de l'AAH.
-    autres = np.where(rng.uniform(size=p) < PART_PREVOYANCE, rng.lognormal(np.log(PREVOYANCE_MEDIANE), 0.45, p), 0.0).round(2)
+    autres = np.where(
+        rng.uniform(size=p) < PART_PREVOYANCE, rng.lognormal(np.log(PREVOYANCE_MEDIANE), 0.45, p), 0.0
+    ).round(2)
     # Les anciens pensionnés n'ont plus de droit à l'AAH modélisé ici (retraite pour inaptitude).
     taux_incapacite = np.where(ancien, 0.0, taux_incapacite)
     rsdae = rsdae & ~ancien
 
-    pensionnes = pd.DataFrame({
-        "id": np.arange(p, dtype=np.int64),
-        "famille_id": np.arange(p, dtype=np.int64),
-        "role_famille": "demandeur",
-        "date_naissance": naissance,
-        "date_debut_invalidite": debut_invalidite,
-        "categorie_invalidite": categorie,
-        "reduction_capacite_travail": reduction,
-        "duree_immatriculation": rng.integers(24, 480, p),
-        "heures_travaillees_12_mois": rng.uniform(650, 1800, p).round(0),
-        "salaire_cotise_12_mois": rng.uniform(20_000, 40_000, p).round(2),
-        "revenus_activite": revenus,
-        "taux_incapacite": taux_incapacite,
-        "aah_restriction_substantielle_durable_acces_emploi": rsdae,
-        "autres_ressources": autres,
-    })
-    # Carrière : niveau propre à chaque personne, croissance de 2 %/an, aléa annuel, 10 % d'années blanches.
-    niveau = rng.lognormal(np.log(SALAIRE_MEDIAN), DISPERSION_SALAIRE, p)
+    pensionnes = pd.DataFrame(
+        {
+            "id": np.arange(p, dtype=np.int64),
+            "famille_id": np.arange(p, dtype=np.int64),
+            "role_famille": "demandeur",
+            "date_naissance": naissance,
+            "date_debut_invalidite": debut_invalidite,
+            "categorie_invalidite": categorie,
+            "reduction_capacite_travail": reduction,
+            "duree_immatriculation": rng.integers(24, 480, p),
+            "heures_travaillees_12_mois": rng.uniform(650, 1800, p).round(0),
+            "salaire_cotise_12_mois": rng.uniform(20_000, 40_000, p).round(2),
+            "revenus_activite": revenus,
+            "taux_incapacite": taux_incapacite,
+            "aah_restriction_substantielle_durable_acces_emploi": rsdae,
+            "autres_ressources": autres,
+        }
+    )
     annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)
-    carriere = {}
-    for annee in annees:
-        actif = (annee >= annee_naissance + 20) & (annee < annee_arret) & (rng.uniform(size=p) >= 0.10)
-        salaire = niveau * 1.02 ** (annee - annee_arret) * rng.lognormal(0.0, 0.15, p)
-        carriere[f"salaire_{annee}"] = np.where(actif, salaire, 0.0).round(0).astype(np.float32)
+    carriere = _carriere(rng, annees, annee_naissance, annee_arret)
     pensionnes = pd.concat([pensionnes, pd.DataFrame(carriere)], axis=1)
 
     if nombre_conjoints:
-        qui = np.sort(rng.choice(p, size=nombre_conjoints, replace=False))
-        c = nombre_conjoints
-        ecart = rng.integers(-3 * 365, 3 * 365, c).astype("timedelta64[D]")
-        conjoints = pd.DataFrame({
+        conjoints = _conjoints(rng, nombre_conjoints, naissance, debut_mois, annees)
+        population = pd.concat([pensionnes, conjoints], ignore_index=True)
+        # Chaque conjoint suit son pensionné : familles contiguës.
+        population = population.sort_values(["famille_id", "id"], kind="stable", ignore_index=True)
+    else:
+        population = pensionnes
+    # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
+    part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
+    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
+    return population
+
+
+def _carriere(
+    rng: np.random.Generator, annees: range, annee_naissance: np.ndarray, annee_arret: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Colonnes ``salaire_AAAA`` des pensionnés : niveau propre à chaque personne,
+    croissance de 2 %/an, aléa annuel, ``PART_ANNEES_BLANCHES`` d'années blanches."""
+    p = len(annee_naissance)
+    niveau = rng.lognormal(np.log(SALAIRE_MEDIAN), DISPERSION_SALAIRE, p)
+    carriere = {}
+    for annee in annees:
+        actif = (annee >= annee_naissance + 20) & (annee < annee_arret) & (rng.uniform(size=p) >= PART_ANNEES_BLANCHES)
+        salaire = niveau * 1.02 ** (annee - annee_arret) * rng.lognormal(0.0, 0.15, p)
+        carriere[f"salaire_{annee}"] = np.where(actif, salaire, 0.0).round(0).astype(np.float32)
+    return carriere
+
+
+def _conjoints(
+    rng: np.random.Generator, c: int, naissance: np.ndarray, debut_mois: np.datetime64, annees: range
+) -> pd.DataFrame:
+    """``c`` conjoints (non invalides) de pensionnés tirés parmi les ``p`` (nés à ``naissance``) ;
+    ``id`` à partir de ``p``."""
+    p = len(naissance)
+    qui = np.sort(rng.choice(p, size=c, replace=False))
+    ecart = rng.integers(-3 * 365, 3 * 365, c).astype("timedelta64[D]")
+    conjoints = pd.DataFrame(
+        {
             "id": np.arange(p, p + c, dtype=np.int64),
             "famille_id": qui.astype(np.int64),
             "role_famille": "conjoint",
@@ -163,19 +235,14 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
             "duree_immatriculation": rng.integers(0, 480, c),
             "heures_travaillees_12_mois": 0.0,
             "salaire_cotise_12_mois": 0.0,
-            "revenus_activite": np.where(rng.uniform(size=c) < PART_CONJOINT_ACTIF, rng.lognormal(np.log(1800), 0.4, c), 0.0).round(2),
+            "revenus_activite": np.where(
+                rng.uniform(size=c) < PART_CONJOINT_ACTIF, rng.lognormal(np.log(1800), 0.4, c), 0.0
+            ).round(2),
             "taux_incapacite": 0.0,
             "aah_restriction_substantielle_durable_acces_emploi": False,
             "autres_ressources": 0.0,
-        })
-        for annee in annees:
-            conjoints[f"salaire_{annee}"] = np.float32(0)
-        population = pd.concat([pensionnes, conjoints], ignore_index=True)
-        # Chaque conjoint suit son pensionné : familles contiguës.
-        population = population.sort_values(["famille_id", "id"], kind="stable", ignore_index=True)
-    else:
-        population = pensionnes
-    # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
-    part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
-    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
-    return population
+        }
+    )
+    for annee in annees:
+        conjoints[f"salaire_{annee}"] = np.float32(0)
+    return conjoints

@@ -14,7 +14,9 @@ class TauxCategorie2a60(Reform):
 
     def apply(self):
         def modifier(parameters):
-            parameters.pension_invalidite.montant.taux.categorie_2.update(period=periods.period("year:2015:20"), value=0.6)
+            parameters.pension_invalidite.montant.taux.categorie_2.update(
+                period=periods.period("year:2015:20"), value=0.6
+            )
             return parameters
 
         self.modify_parameters(modifier_function=modifier)

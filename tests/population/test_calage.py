@@ -47,7 +47,9 @@ def test_structure_par_age(resultats):
 
 def test_pension_moyenne(resultats):
     agregats = agreger(resultats)
-    ligne = agregats.query("scenario == 'loi_en_vigueur' and prestation == 'pension_invalidite' and dimension == 'ensemble'")
+    ligne = agregats.query(
+        "scenario == 'loi_en_vigueur' and prestation == 'pension_invalidite' and dimension == 'ensemble'"
+    )
     proche(float(ligne["montant_moyen"].iloc[0]), "pension_moyenne")
 
 

@@ -14,7 +14,9 @@ def test_simulate_population_synthetique(tmp_path, capsys):
     assert len(personnes) == 2000
     assert personnes["id"].is_unique
     agregats = pd.read_csv(sortie / "agregats.csv")
-    total = agregats.query("scenario == 'loi_en_vigueur' and prestation == 'pension_invalidite' and dimension == 'ensemble'")
+    total = agregats.query(
+        "scenario == 'loi_en_vigueur' and prestation == 'pension_invalidite' and dimension == 'ensemble'"
+    )
     attendu = (personnes["poids"] * personnes["pension_invalidite"]).sum() * 12
     assert total["cout_annuel"].iloc[0] == pytest.approx(attendu)
     for png in ("distribution_pensions.png", "cout_par_prestation.png"):
@@ -28,8 +30,20 @@ def test_simulate_avec_reforme_et_fichier(tmp_path, monkeypatch, reforme_test, p
     entree = tmp_path / "pop.parquet"
     petite_population.to_parquet(entree)
     sortie = tmp_path / "r"
-    code = cli.main(["simulate", "--entree", str(entree), "--mois", "2025-06", "--reforme", nom,
-                     "--sortie", str(sortie), "--silencieux"])
+    code = cli.main(
+        [
+            "simulate",
+            "--entree",
+            str(entree),
+            "--mois",
+            "2025-06",
+            "--reforme",
+            nom,
+            "--sortie",
+            str(sortie),
+            "--silencieux",
+        ]
+    )
     assert code == 0
     ecarts = pd.read_csv(sortie / "ecarts_reformes.csv")
     ensemble = ecarts.query("dimension == 'ensemble'").iloc[0]

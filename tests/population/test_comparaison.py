@@ -16,7 +16,9 @@ def test_reforme_taux_categorie_2(petite_population, reforme_test):
     categorie_2 = (p["categorie_invalidite"] == "categorie_2").to_numpy()
     # La pension ne change qu'en catégorie 2, et n'y baisse jamais (taux 50 % → 60 %,
     # sous le même maximum) ; l'ASI et l'AAH, différentielles, peuvent reprendre une part du gain.
-    assert np.all(hausse[~categorie_2] == 0) and np.all(gain[~categorie_2 & (p["role_famille"] == "demandeur").to_numpy()] == 0)
+    assert np.all(hausse[~categorie_2] == 0) and np.all(
+        gain[~categorie_2 & (p["role_famille"] == "demandeur").to_numpy()] == 0
+    )
     assert np.all(hausse >= 0)
     assert (hausse[categorie_2] > 0).mean() > 0.3
     # Agrégats = sommes pondérées des écarts individuels, × 12.
@@ -30,8 +32,12 @@ def test_reforme_taux_categorie_2(petite_population, reforme_test):
 
 def test_annee_somme_des_mois(petite_population):
     un_an = simuler(petite_population.head(300), "2025", progression=False)
-    mois = sum(simuler(petite_population.head(300), f"2025-{m:02d}", progression=False)["pension_invalidite"].to_numpy(np.float64)
-               for m in range(1, 13))
+    mois = sum(
+        simuler(petite_population.head(300), f"2025-{m:02d}", progression=False)["pension_invalidite"].to_numpy(
+            np.float64
+        )
+        for m in range(1, 13)
+    )
     np.testing.assert_allclose(un_an["pension_invalidite"], mois, atol=1e-6)
 
 

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openfisca_core.simulations import SimulationBuilder
 
-REGLAGES = settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+REGLAGES = settings(
+    max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 CENTIME = 0.01 + 1e-9
 CATEGORIES = ["categorie_1", "categorie_2", "categorie_3"]
 
@@ -31,7 +33,9 @@ def dossiers(draw, categories=CATEGORIES):
         debut = date(int(mois[:4]), int(mois[5:]), 1)
     age = draw(st.integers(25, 58))
     naissance = date(int(mois[:4]) - age, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
-    salaires = draw(st.lists(st.floats(0, 90_000, allow_nan=False).map(lambda x: round(x, 2)), min_size=10, max_size=10))
+    salaires = draw(
+        st.lists(st.floats(0, 90_000, allow_nan=False).map(lambda x: round(x, 2)), min_size=10, max_size=10)
+    )
     return {
         "mois": mois,
         "categorie": draw(st.sampled_from(categories)),

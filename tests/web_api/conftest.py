@@ -11,6 +11,7 @@ import pytest
 from openfisca_invalidite import SITUATION_EXAMPLES_DIR
 from openfisca_invalidite.serveur_local import ServeurInjoignable, serveur_local
 
+
 @pytest.fixture(scope="session")
 def serveur():
     try:
@@ -21,7 +22,7 @@ def serveur():
 
 
 def charger_exemple(nom: str) -> dict:
-    with open(SITUATION_EXAMPLES_DIR / f"{nom}.json", encoding="utf-8") as fichier:
+    with (SITUATION_EXAMPLES_DIR / f"{nom}.json").open(encoding="utf-8") as fichier:
         return json.load(fichier)
 
 

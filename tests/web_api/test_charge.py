@@ -37,7 +37,9 @@ def test_charge_concurrente(serveur, situation):
                 serveur.url + "/calculate", data=corps, headers={"Content-Type": "application/json"}, timeout=30
             )
             duree = time.perf_counter() - t0
-        valeur = reponse.json()["individus"]["claire"]["pension_invalidite"][MOIS] if reponse.status_code == 200 else None
+        valeur = (
+            reponse.json()["individus"]["claire"]["pension_invalidite"][MOIS] if reponse.status_code == 200 else None
+        )
         return reponse.status_code, valeur, duree
 
     with ThreadPoolExecutor(max_workers=FILS) as executeur:
@@ -50,7 +52,7 @@ def test_charge_concurrente(serveur, situation):
     assert all(v == attendu for _, v, _ in resultats)
     latences = sorted(d * 1000 for _, _, d in resultats)
     p50, p95, p99 = (centile(latences, q) for q in (50, 95, 99))
-    print(
+    print(  # noqa: T201 — le test de charge affiche ses latences (pytest -s)
         f"\n{REQUETES} requêtes /calculate, {FILS} fils, {total:.1f} s ({REQUETES / total:.0f} req/s) : "
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {latences[-1]:.1f} ms"
     )

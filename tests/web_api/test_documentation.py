@@ -33,11 +33,15 @@ def references_du_parametre(parametre) -> bool:
 
 def test_variables_documentees(tbs):
     manques = {
-        nom: [champ for champ, ok in (
-            ("label", texte(variable.label)),
-            ("reference", bool(variable.reference)),
-            ("documentation", texte(variable.documentation)),
-        ) if not ok]
+        nom: [
+            champ
+            for champ, ok in (
+                ("label", texte(variable.label)),
+                ("reference", bool(variable.reference)),
+                ("documentation", texte(variable.documentation)),
+            )
+            if not ok
+        ]
         for nom, variable in sorted(tbs.variables.items())
     }
     manques = {nom: champs for nom, champs in manques.items() if champs}
@@ -75,11 +79,15 @@ def test_api_sert_la_description_des_parametres(serveur, tbs):
     manques = {}
     for nom in noms:
         corps = serveur.get(f"/parameter/{nom}").json()
-        champs = [c for c, ok in (
-            ("description", texte(corps.get("description"))),
-            ("metadata.reference", bool((corps.get("metadata") or {}).get("reference"))),
-            ("values", bool(corps.get("values") or corps.get("brackets"))),
-        ) if not ok]
+        champs = [
+            c
+            for c, ok in (
+                ("description", texte(corps.get("description"))),
+                ("metadata.reference", bool((corps.get("metadata") or {}).get("reference"))),
+                ("values", bool(corps.get("values") or corps.get("brackets"))),
+            )
+            if not ok
+        ]
         if champs:
             manques[nom] = champs
     assert not manques, f"/parameter/<nom> sans {manques}"

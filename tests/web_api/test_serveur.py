@@ -47,7 +47,7 @@ def test_calculate_egal_api_python(serveur, tbs, situation):
         ("pensionne_categorie_2_asi_aah", "marc", ["pension_invalidite", "asi", "aah"]),
     ],
 )
-def test_exemples_du_paquet(serveur, tbs, charger_exemple, exemple, qui, variables):
+def test_exemples_du_paquet(serveur, tbs, charger_exemple, *, exemple, qui, variables):
     manquantes = [v for v in variables if v not in tbs.variables]
     if manquantes:
         pytest.skip(f"variables pas encore écrites : {manquantes}")
@@ -68,7 +68,9 @@ def test_trace_explique_le_montant(serveur, situation):
     trace = corps["trace"]
     noeud = trace[f"pension_invalidite<{MOIS}>"]
     assert f"pension_invalidite_avant_cumul<{MOIS}>" in noeud["dependencies"]
-    assert noeud["value"][0] == pytest.approx(serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS])
+    assert noeud["value"][0] == pytest.approx(
+        serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS]
+    )
     avant_cumul = trace[f"pension_invalidite_avant_cumul<{MOIS}>"]
     assert any(p.startswith("pension_invalidite.montant.minimum") for p in avant_cumul["parameters"])
     assert corps["entitiesDescription"] == {"individus": ["claire"], "familles": ["famille_1"]}
@@ -93,43 +95,145 @@ def _individu(situation, variable, periode, valeur):
 
 # Chaque cas : (nom, modification de la situation ou corps brut, statut attendu, champs que le chemin d'erreur doit nommer)
 MAUVAISES_ENTREES = [
-    ("variable inconnue", lambda s: _individu(s, "pension_inconnue", MOIS, None), 404, ["individus", "claire", "pension_inconnue"]),
+    (
+        "variable inconnue",
+        lambda s: _individu(s, "pension_inconnue", MOIS, None),
+        404,
+        ["individus", "claire", "pension_inconnue"],
+    ),
     ("entité inconnue", lambda s: {**s, "menages": {"m1": {}}}, 400, ["menages"]),
-    ("rôle inconnu", lambda s: s["familles"]["famille_1"].update({"tuteurs": ["claire"]}) or s, 404, ["familles", "famille_1", "tuteurs"]),
-    ("personne absente d'un rôle", lambda s: s["familles"]["famille_1"].update({"parents": ["inconnu"]}) or s, 400, ["familles", "famille_1", "parents"]),
-    ("valeur d'énumération", lambda s: _individu(s, "categorie_invalidite", MOIS, "categorie_4"), 400, ["individus", "claire", "categorie_invalidite", MOIS]),
-    ("date mal formée", lambda s: _individu(s, "date_naissance", "ETERNITY", "1975-02-30"), 400, ["individus", "claire", "date_naissance", "ETERNITY"]),
-    ("période mal formée", lambda s: _individu(s, "pension_invalidite", "2025-13", None), 400, ["individus", "claire", "pension_invalidite"]),
-    ("variable mensuelle demandée pour une année (core #916)", lambda s: _individu(s, "pension_invalidite", "2025", None), 400, ["individus", "claire", "pension_invalidite", "2025"]),
-    ("variable mensuelle demandée pour ETERNITY", lambda s: _individu(s, "pension_invalidite", "ETERNITY", None), 400, ["individus", "claire", "pension_invalidite", "ETERNITY"]),
-    ("variable mensuelle demandée pour 3 mois", lambda s: _individu(s, "pension_invalidite", "month:2025-01:3", None), 400, ["individus", "claire", "pension_invalidite", "month:2025-01:3"]),
-    ("période avant les barèmes", lambda s: _individu(s, "pension_invalidite", "1800-01", None), 400, ["individus", "claire", "pension_invalidite", "1800-01"]),
-    ("montant négatif", lambda s: _individu(s, "salaire_brut_annuel", "2019", -5000), 400, ["individus", "claire", "salaire_brut_annuel", "2019"]),
-    ("montant non numérique", lambda s: _individu(s, "salaire_brut_annuel", "2019", "abc"), 400, ["individus", "claire", "salaire_brut_annuel", "2019"]),
-    ("réduction de capacité > 1", lambda s: _individu(s, "reduction_capacite_travail", MOIS, 1.5), 400, ["individus", "claire", "reduction_capacite_travail", MOIS]),
-    ("NaN sur une entrée bornée", '{"individus": {"claire": {"salaire_cotise_12_mois": {"2025-06": NaN}, "pension_invalidite": {"2025-06": null}}}}', 400, ["individus", "claire", "salaire_cotise_12_mois", MOIS]),
-    ("Infinity sur une variable calculée", '{"individus": {"claire": {"salaire_annuel_moyen": {"2025-06": Infinity}, "pension_invalidite": {"2025-06": null}}}}', 400, ["individus", "claire", "salaire_annuel_moyen", MOIS]),
-    ("1e999", '{"individus": {"claire": {"revenus_activite": {"2025-06": 1e999}, "pension_invalidite": {"2025-06": null}}}}', 400, ["individus", "claire", "revenus_activite", MOIS]),
-    ("identifiant avec /", lambda s: {"individus": {"a/b": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
-    ("identifiant vide", lambda s: {"individus": {"": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
-    ("caractère non UTF-8", '{"individus": {"\\udcff": {"pension_invalidite": {"2025-06": null}}}}', 400, ["individus"]),
-    ("trop de personnes", lambda s: {"individus": {f"p{i}": {} for i in range(600)}}, 413, ["individus"]),
-    ("axes démesurés", lambda s: {**s, "axes": [[{"count": 100000, "name": "salaire_cotise_12_mois", "min": 0, "max": 1e5, "period": MOIS}]]}, 413, ["axes"]),
-    ("corps trop grand (3 Mo)", '{"individus": {"claire": {"x": "' + "a" * (3 * 1024 * 1024) + '"}}}', 413, ["situation"]),
+    (
+        "rôle inconnu",
+        lambda s: s["familles"]["famille_1"].update({"tuteurs": ["claire"]}) or s,
+        404,
+        ["familles", "famille_1", "tuteurs"],
+    ),
+    (
+        "personne absente d'un rôle",
+        lambda s: s["familles"]["famille_1"].update({"parents": ["inconnu"]}) or s,
+        400,
+        ["familles", "famille_1", "parents"],
+    ),
+    (
+        "valeur d'énumération",
+        lambda s: _individu(s, "categorie_invalidite", MOIS, "categorie_4"),
+        400,
+        ["individus", "claire", "categorie_invalidite", MOIS],
+    ),
+    (
+        "date mal formée",
+        lambda s: _individu(s, "date_naissance", "ETERNITY", "1975-02-30"),
+        400,
+        ["individus", "claire", "date_naissance", "ETERNITY"],
+    ),
+    (
+        "période mal formée",
+        lambda s: _individu(s, "pension_invalidite", "2025-13", None),
+        400,
+        ["individus", "claire", "pension_invalidite"],
+    ),
+    (
+        "variable mensuelle demandée pour une année (core #916)",
+        lambda s: _individu(s, "pension_invalidite", "2025", None),
+        400,
+        ["individus", "claire", "pension_invalidite", "2025"],
+    ),
+    (
+        "variable mensuelle demandée pour ETERNITY",
+        lambda s: _individu(s, "pension_invalidite", "ETERNITY", None),
+        400,
+        ["individus", "claire", "pension_invalidite", "ETERNITY"],
+    ),
+    (
+        "variable mensuelle demandée pour 3 mois",
+        lambda s: _individu(s, "pension_invalidite", "month:2025-01:3", None),
+        400,
+        ["individus", "claire", "pension_invalidite", "month:2025-01:3"],
+    ),
+    (
+        "période avant les barèmes",
+        lambda s: _individu(s, "pension_invalidite", "1800-01", None),
+        400,
+        ["individus", "claire", "pension_invalidite", "1800-01"],
+    ),
+    (
+        "montant négatif",
+        lambda s: _individu(s, "salaire_brut_annuel", "2019", -5000),
+        400,
+        ["individus", "claire", "salaire_brut_annuel", "2019"],
+    ),
+    (
+        "montant non numérique",
+        lambda s: _individu(s, "salaire_brut_annuel", "2019", "abc"),
+        400,
+        ["individus", "claire", "salaire_brut_annuel", "2019"],
+    ),
+    (
+        "réduction de capacité > 1",
+        lambda s: _individu(s, "reduction_capacite_travail", MOIS, 1.5),
+        400,
+        ["individus", "claire", "reduction_capacite_travail", MOIS],
+    ),
+    (
+        "NaN sur une entrée bornée",
+        '{"individus": {"claire": {"salaire_cotise_12_mois": {"2025-06": NaN}, "pension_invalidite": {"2025-06": null}}}}',
+        400,
+        ["individus", "claire", "salaire_cotise_12_mois", MOIS],
+    ),
+    (
+        "Infinity sur une variable calculée",
+        '{"individus": {"claire": {"salaire_annuel_moyen": {"2025-06": Infinity}, "pension_invalidite": {"2025-06": null}}}}',
+        400,
+        ["individus", "claire", "salaire_annuel_moyen", MOIS],
+    ),
+    (
+        "1e999",
+        '{"individus": {"claire": {"revenus_activite": {"2025-06": 1e999}, "pension_invalidite": {"2025-06": null}}}}',
+        400,
+        ["individus", "claire", "revenus_activite", MOIS],
+    ),
+    ("identifiant avec /", lambda _: {"individus": {"a/b": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
+    ("identifiant vide", lambda _: {"individus": {"": {"pension_invalidite": {MOIS: None}}}}, 400, ["individus"]),
+    (
+        "caractère non UTF-8",
+        '{"individus": {"\\udcff": {"pension_invalidite": {"2025-06": null}}}}',
+        400,
+        ["individus"],
+    ),
+    ("trop de personnes", lambda _: {"individus": {f"p{i}": {} for i in range(600)}}, 413, ["individus"]),
+    (
+        "axes démesurés",
+        lambda s: {
+            **s,
+            "axes": [[{"count": 100000, "name": "salaire_cotise_12_mois", "min": 0, "max": 1e5, "period": MOIS}]],
+        },
+        413,
+        ["axes"],
+    ),
+    (
+        "corps trop grand (3 Mo)",
+        '{"individus": {"claire": {"x": "' + "a" * (3 * 1024 * 1024) + '"}}}',
+        413,
+        ["situation"],
+    ),
     ("JSON invalide", '{"individus": ', 400, ["error"]),
     ("corps liste", "[]", 400, ["error"]),
 ]
 
 
-@pytest.mark.parametrize(("nom", "entree", "statut", "champs"), MAUVAISES_ENTREES, ids=[c[0] for c in MAUVAISES_ENTREES])
+@pytest.mark.parametrize(
+    ("nom", "entree", "statut", "champs"), MAUVAISES_ENTREES, ids=[c[0] for c in MAUVAISES_ENTREES]
+)
 @pytest.mark.parametrize("point", ["/calculate", "/trace"])
-def test_mauvaise_entree_4xx_nommee(serveur, situation, point, nom, entree, statut, champs):
+def test_mauvaise_entree_4xx_nommee(serveur, situation, point, *, nom, entree, statut, champs):
     corps = entree if isinstance(entree, str) else json.dumps(entree(copy.deepcopy(situation)))
     reponse = serveur.post(point, data=corps)
     assert reponse.status_code == statut, f"{nom} : {reponse.status_code} {reponse.text[:500]}"
     erreur = reponse.json()
     chemins = list(feuilles(erreur))
-    assert any(tuple(champs) == chemin[: len(champs)] for chemin, _ in chemins), f"{nom} : le champ {champs} n'est pas nommé dans {erreur}"
+    assert any(tuple(champs) == chemin[: len(champs)] for chemin, _ in chemins), (
+        f"{nom} : le champ {champs} n'est pas nommé dans {erreur}"
+    )
     assert all(isinstance(message, str) and message for _, message in chemins), erreur
     assert "NaN" not in reponse.text.replace("NaN et", "") and "Infinity" not in reponse.text.replace("Infinity ne", "")
     # Le serveur répond encore, et juste.

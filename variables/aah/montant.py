@@ -79,4 +79,8 @@ class aah(Variable):
         option = individu("aah_conjugalise_eligible", period)
         if not option.any():
             return deconjugalise
-        return np.where(option, np.maximum(deconjugalise, montant_aah(individu, period, parameters, conjugalise=True)), deconjugalise)
+        return np.where(
+            option,
+            np.maximum(deconjugalise, montant_aah(individu, period, parameters, conjugalise=True)),
+            deconjugalise,
+        )

@@ -11,8 +11,6 @@ from openfisca_invalidite.entities import Famille, Individu
 from openfisca_invalidite.references import articles
 
 
-
-
 def pension_de_l_annee(individu, annee):
     """Pension d'invalidité servie pendant l'année ; 0 pour une année antérieure
     aux paramètres de la pension (avant 2015, hors du champ du modèle)."""

@@ -30,7 +30,9 @@ class asi_eligibilite(Variable):
         age_mois = individu("age_en_mois_revolus", period)
         limite_generale = age_en_mois(np.full(individu.count, p.age_limite))
         limite_inapte = age_en_mois(individu("age_legal_retraite", period))
-        limite = np.where(individu("inapte_travail", period), np.minimum(limite_inapte, limite_generale), limite_generale)
+        limite = np.where(
+            individu("inapte_travail", period), np.minimum(limite_inapte, limite_generale), limite_generale
+        )
         return (
             (individu("pension_invalidite", period) > 0)
             & (individu("reduction_capacite_travail", period) >= p.taux_minimum_invalidite)

@@ -68,12 +68,10 @@ class asi(Variable):
     def formula(individu, period, parameters):
         p = parameters(period).asi
         eligible, en_couple, _, _, allocataires = situation_du_couple(individu, period)
-        deux_allocataires = en_couple & (allocataires >= 2)
+        deux_allocataires = en_couple & (allocataires >= 2)  # noqa: PLR2004 — les deux membres du couple
         maries = individu.famille("maries", period)
         seul = p.montant_maximum.personne_seule / 12
-        montant_maximal = np.where(
-            deux_allocataires, np.where(maries, p.montant_maximum.couple / 12, 2 * seul), seul
-        )
+        montant_maximal = np.where(deux_allocataires, np.where(maries, p.montant_maximum.couple / 12, 2 * seul), seul)
         plafond = np.where(en_couple, p.plafond_ressources.couple, p.plafond_ressources.personne_seule) / 12
         ressources = individu.famille("asi_base_ressources", period)
         depassement = np.maximum(ressources + montant_maximal - plafond, 0)

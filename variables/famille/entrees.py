@@ -73,5 +73,5 @@ class nombre_enfants_a_charge(Variable):
     reference = articles("D821-2")
     documentation = "Nombre de membres de la famille ayant le rôle « enfants » (majoration du plafond de l'AAH)."
 
-    def formula(famille, period):
+    def formula(famille, _period):
         return famille.nb_persons(Famille.ENFANT)

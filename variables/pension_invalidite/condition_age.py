@@ -47,6 +47,8 @@ class pension_invalidite_condition_age(Variable):
         mois_naissance = individu("rang_mois_naissance", period)
         mois_calcul = int(indice_mois(debut(period)))
         dernier_mois = mois_naissance + age_en_mois(individu("pension_invalidite_age_fin", period))
-        dernier_mois_en_activite = mois_naissance + age_en_mois(fin_de_droit.age_limite_poursuite_activite.calc(generation))
+        dernier_mois_en_activite = mois_naissance + age_en_mois(
+            fin_de_droit.age_limite_poursuite_activite.calc(generation)
+        )
         en_activite = individu("revenus_activite", period) > 0
         return (mois_calcul <= dernier_mois) | (en_activite & (mois_calcul <= dernier_mois_en_activite))

@@ -38,7 +38,9 @@ class pension_invalidite_condition_immatriculation(Variable):
     """
 
     def formula(individu, period):
-        return individu("duree_immatriculation", period) >= individu("pension_invalidite_immatriculation_exigee", period)
+        return individu("duree_immatriculation", period) >= individu(
+            "pension_invalidite_immatriculation_exigee", period
+        )
 
 
 class pension_invalidite_condition_activite(Variable):
@@ -54,8 +56,12 @@ class pension_invalidite_condition_activite(Variable):
     """
 
     def formula(individu, period):
-        par_les_heures = individu("heures_travaillees_12_mois", period) >= individu("pension_invalidite_heures_exigees", period)
-        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= individu("pension_invalidite_cotisations_exigees", period)
+        par_les_heures = individu("heures_travaillees_12_mois", period) >= individu(
+            "pension_invalidite_heures_exigees", period
+        )
+        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= individu(
+            "pension_invalidite_cotisations_exigees", period
+        )
         return par_les_heures | par_les_cotisations
 
 

@@ -64,7 +64,9 @@ class revalorisation_salaire_annee_precedant_arret(Variable):
     unit = "/1"
     label = "Revalorisation du salaire de l'année précédant l'arrêt jusqu'à la date de l'arrêt (L341-6)"
     reference = articles("R341-17", "L341-6")
-    documentation = "Coefficients des salaires entrés en vigueur après le 31 décembre de cette année et au plus tard à l'arrêt."
+    documentation = (
+        "Coefficients des salaires entrés en vigueur après le 31 décembre de cette année et au plus tard à l'arrêt."
+    )
 
     def formula(individu, period):
         coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_salaires
@@ -94,7 +96,9 @@ class pension_invalidite_seuil_cumul(Variable):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         historique = parametres_historiques(individu)
         date_arret = individu("date_debut_invalidite", period)
-        plafond = cumul.plafond_salaire_reference_en_pass * individu("plafond_securite_sociale_annee_precedant_arret", period)
+        plafond = cumul.plafond_salaire_reference_en_pass * individu(
+            "plafond_securite_sociale_annee_precedant_arret", period
+        )
         salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond) * individu(
             "revalorisation_salaire_annee_precedant_arret", period
         )
@@ -103,7 +107,10 @@ class pension_invalidite_seuil_cumul(Variable):
         else:
             seuil = salaire_precedent
         return revalorisation_depuis(
-            seuil, date_arret, debut(period), historique.pension_invalidite.revalorisation.coefficient_pensions,
+            seuil,
+            date_arret,
+            debut(period),
+            historique.pension_invalidite.revalorisation.coefficient_pensions,
             rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
         )
 
@@ -162,5 +169,6 @@ class pension_invalidite(Variable):
 
     def formula(individu, period):
         return np.maximum(
-            individu("pension_invalidite_avant_cumul", period) - individu("pension_invalidite_reduction_cumul", period), 0.0
+            individu("pension_invalidite_avant_cumul", period) - individu("pension_invalidite_reduction_cumul", period),
+            0.0,
         )

@@ -45,7 +45,9 @@ class pension_invalidite_maximum(Variable):
 
     def formula(individu, period, parameters):
         p = parameters(period)
-        parts = par_categorie(individu("categorie_invalidite", period), p.pension_invalidite.montant.maximum_en_part_du_pmss)
+        parts = par_categorie(
+            individu("categorie_invalidite", period), p.pension_invalidite.montant.maximum_en_part_du_pmss
+        )
         return np.round(parts * p.references_sociales.plafond_mensuel_securite_sociale, 2)
 
 
@@ -76,8 +78,8 @@ class pension_invalidite_avant_cumul(Variable):
             individu("date_debut_invalidite", period),
             debut(period),
             revalorisation.coefficient_pensions,
-            revalorisation.seuil_revalorisation_differenciee,
-            revalorisation.coefficient_au_dela_du_seuil,
+            seuil=revalorisation.seuil_revalorisation_differenciee,
+            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
             rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
         )
         minimum = parameters(period).pension_invalidite.montant.minimum

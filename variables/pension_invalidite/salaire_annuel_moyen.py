@@ -4,9 +4,17 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import ANNEE_SANS_ARRET, annee, fin, indice_cumule, parametres_historiques, valeur_a_dates
+from openfisca_invalidite.commons import (
+    ANNEE_SANS_ARRET,
+    annee,
+    fin,
+    indice_cumule,
+    parametres_historiques,
+    valeur_a_dates,
+)
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
+
 
 class salaire_annuel_moyen_a_l_arret(Variable):
     value_type = float
