@@ -9,7 +9,7 @@ PORT ?= 5000
 N ?= 100000
 MONTH ?= 2025-06
 
-.PHONY: install simulate lint format test test-python serve benchmark clean
+.PHONY: install simulate lint format test test-python test-bornes-basses serve benchmark clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ requis" if sys.version_info < (3, 11) else 0)'
@@ -38,6 +38,11 @@ test: $(STAMP)  ## All tests in one pytest session: the YAML cases and the Pytho
 test-python: $(STAMP)  ## The Python tests only (no YAML cases)
 	$(BIN)/python -m pytest -q tests
 
+test-bornes-basses:  ## The whole suite with every dependency at its lower bound (constraints/bornes-basses.txt)
+	test -x .venv-bas/bin/python || $(PYTHON) -m venv .venv-bas
+	.venv-bas/bin/python -m pip install --quiet -c constraints/bornes-basses.txt -e ".[dev]"
+	.venv-bas/bin/openfisca test --country-package openfisca_invalidite tests
+
 serve: $(STAMP)  ## OpenFisca web API on $(HOST):$(PORT)
 	$(BIN)/openfisca serve --country-package openfisca_invalidite --bind $(HOST):$(PORT)
 
@@ -45,4 +50,4 @@ benchmark: $(STAMP)  ## Chain timed against plain numpy at 10k, 100k, 1M people
 	$(BIN)/python benchmarks/chaine.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info resultats
+	rm -rf $(VENV) .venv-bas build dist *.egg-info resultats

@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from openfisca_invalidite.comparaison import comparer
+    from openfisca_invalidite.extras import ExtraManquant, exiger
     from openfisca_invalidite.population.agregats import resume
     from openfisca_invalidite.population.moteur import LONGUEUR_MOIS
     from openfisca_invalidite.population.schema import PopulationInvalide, lire_population
@@ -101,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     periode = args.annee or args.mois or "2025-06"
     debut = time.perf_counter()
     try:
+        # Un extra manquant arrête avant le calcul, pas après.
+        if not args.sans_graphiques:
+            exiger("graphiques")
+        if args.engine == "dask":
+            exiger("dask")
         if args.entree:
             population = lire_population(args.entree, args.carriere)
         else:
@@ -116,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             progression=not args.silencieux,
             dask_workers=args.workers,
         )
+    except ExtraManquant as erreur:
+        ou_bien = " (ou --sans-graphiques)" if erreur.extra == "graphiques" else ""
+        print(f"openfisca-invalidite : erreur : {erreur}{ou_bien}", file=sys.stderr)
+        return 2
     except (PopulationInvalide, ReformeInconnue, FileNotFoundError, ValueError) as erreur:
         print(f"openfisca-invalidite : erreur : {erreur}", file=sys.stderr)
         return 2

@@ -1,19 +1,26 @@
-"""Graphiques PNG (matplotlib, moteur Agg : aucun affichage requis)."""
+"""Graphiques PNG (matplotlib, moteur Agg : aucun affichage requis).
+
+matplotlib vient de l'extra ``graphiques`` : sans lui, importer ce module lève
+``ExtraManquant`` (:mod:`openfisca_invalidite.extras`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from openfisca_invalidite.extras import imports_de
 from openfisca_invalidite.population.agregats import SEUIL_GAIN, gains, prestations_de
 from openfisca_invalidite.population.moteur import colonne, scenarios_de
+
+with imports_de("graphiques"):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -339,7 +339,10 @@ def _simuler_dask(
     workers: int,
     processes: bool,
 ) -> list[pd.DataFrame]:
-    from dask.distributed import Client, LocalCluster, as_completed
+    from openfisca_invalidite.extras import imports_de
+
+    with imports_de("dask"):
+        from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
