@@ -48,6 +48,17 @@ class CountryTaxBenefitSystem(TaxBenefitSystem):
 
     CURRENCY = "€"
 
+    def get_package_metadata(self) -> dict[str, str]:
+        """Métadonnées d'openfisca-core, « location » ramenée à la racine de ``variables/``.
+
+        L'API web construit les liens de source (/variable, /parameter) comme
+        ``<Repository>/blob/<version><chemin du fichier moins location>``. Dans
+        le dépôt, ``variables/`` et ``parameters/`` sont à la racine ; installés,
+        ils sont dans le paquet : partir de leur dossier parent donne dans les
+        deux cas le chemin du fichier dans le dépôt (``/variables/…``).
+        """
+        return {**super().get_package_metadata(), "location": str(VARIABLES_DIR.parent)}
+
     def __init__(self) -> None:
         super().__init__(entities.entities)
         self.add_variables_from_directory(str(VARIABLES_DIR))
