@@ -1,7 +1,7 @@
 """Entités du modèle : l'individu et la famille (au sens des CAF).
 
 Les noms, rôles et sous-rôles sont ceux d'OpenFisca-France, pour que les
-situations passent d'un paquet à l'autre (voir ``api-contract.md``).
+situations passent d'un paquet à l'autre.
 """
 
 from openfisca_core.entities import build_entity

@@ -1,4 +1,4 @@
-"""Entrées de l'AAH (api-contract.md ; mêmes noms qu'OpenFisca-France)."""
+"""Entrées de l'AAH (mêmes noms qu'OpenFisca-France)."""
 
 from openfisca_core.holders import set_input_dispatch_by_period
 from openfisca_core.periods import DateUnit

@@ -37,8 +37,8 @@ class aah_base_ressources_individu(Variable):
     pas de minimum ni de plafond de l'abattement de 10 %, pas d'abattements
     propres à l'AAH sur les revenus d'activité (D821-9), ni de neutralisation
     en cas de changement de situation (R821-4-1). La pension entre à la fois
-    dans ces ressources et dans le différentiel de L821-1 (pratique CAF décrite
-    par regles.md § 7, contestée en justice : à confirmer).
+    dans ces ressources et dans le différentiel de L821-1 (pratique CAF,
+    contestée en justice : à confirmer).
     """
 
     def formula(individu, period, parameters):

@@ -1,5 +1,5 @@
 """Entrées de la situation familiale et des ressources, communes à l'ASI et à
-l'AAH : couple, mariage, résidence, autres ressources (api-contract.md)."""
+l'AAH : couple, mariage, résidence, autres ressources."""
 
 from openfisca_core.holders import set_input_dispatch_by_period, set_input_divide_by_period
 from openfisca_core.periods import DateUnit

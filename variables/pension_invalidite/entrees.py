@@ -1,4 +1,4 @@
-"""Entrées de la pension d'invalidité (api-contract.md), chacune avec son domaine.
+"""Entrées de la pension d'invalidité, chacune avec son domaine.
 
 Une valeur hors domaine (négative, non finie, réduction > 1…) est refusée par
 ``EntreeInvalide``, qui nomme la variable et la personne.
