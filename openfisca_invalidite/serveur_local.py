@@ -77,13 +77,28 @@ class Serveur:
 
 
 @contextlib.contextmanager
-def serveur_local(reformes: Sequence[str] = (), workers: int = 2, delai: float = DELAI_DEMARRAGE) -> Iterator[Serveur]:
+def serveur_local(
+    reformes: Sequence[str] = (),
+    workers: int = 2,
+    delai: float = DELAI_DEMARRAGE,
+    *,
+    openfisca: Sequence[str] | None = None,
+    dossier: str | Path | None = None,
+    environnement: dict[str, str] | None = None,
+) -> Iterator[Serveur]:
     """Démarre ``openfisca serve --country-package openfisca_invalidite`` (et ses
-    ``--reforms``), attend qu'il réponde, le rend, puis l'arrête quoi qu'il arrive."""
+    ``--reforms``), attend qu'il réponde, le rend, puis l'arrête quoi qu'il arrive.
+
+    ``openfisca`` : la commande à lancer (défaut : l'exécutable ``openfisca``
+    voisin de l'interpréteur), par exemple ``[python, "-m",
+    "openfisca_core.scripts.openfisca_command"]`` d'un autre environnement ;
+    ``dossier`` : son dossier courant ; ``environnement`` : ses variables
+    d'environnement (défaut : celles du processus).
+    """
     import requests
 
     port = port_libre()
-    commande = [commande_openfisca(), "serve", "--country-package", "openfisca_invalidite"]
+    commande = [*(openfisca or [commande_openfisca()]), "serve", "--country-package", "openfisca_invalidite"]
     if reformes:
         commande += ["--reforms", *reformes]
     commande += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"]
@@ -94,7 +109,8 @@ def serveur_local(reformes: Sequence[str] = (), workers: int = 2, delai: float =
             stdout=journal,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=dossier,
+            env={**(os.environ if environnement is None else environnement), "PYTHONUNBUFFERED": "1"},
         )
         instance = Serveur(f"http://127.0.0.1:{port}", processus, journal)
         try:
