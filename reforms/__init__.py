@@ -10,7 +10,8 @@ Chaque réforme est une classe ``Reform`` :
 
 Fabriques pour les variantes : ``reforme_age_retraite`` (âge légal, fin de la
 pension d'invalidité, par générations et date d'effet), ``reforme_taux_categorie``,
-``reforme_conjugalisation_aah``,
+``reforme_conjugalisation_aah``, ``reforme_csg_invalidite_taux_reduit`` (CSG des pensions d'invalidité
+au taux réduit),
 ``reforme_majoration`` (un paramètre × facteur), ``reforme_parametres`` (un
 dictionnaire ou un YAML de valeurs datées).
 
@@ -44,6 +45,7 @@ from openfisca_invalidite.reforms.montants import (
     reforme_taux_categorie,
 )
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, reforme_majoration, reforme_parametres
+from openfisca_invalidite.reforms.prelevements import CsgInvaliditeTauxReduit, reforme_csg_invalidite_taux_reduit
 from openfisca_invalidite.reforms.structurelles import FinPensionAgeLegal, PlancherAAH
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ REFORMES: dict[str, type[Reform]] = {
     "aah_conjugalisee": AahConjugalisee,
     "aah_deconjugalisee_2022": AahDeconjugalisee2022,
     "plancher_aah": PlancherAAH,
+    "csg_invalidite_3_8": CsgInvaliditeTauxReduit,
 }
 
 
@@ -97,6 +100,7 @@ __all__ = [
     "reforme",
     "reforme_age_retraite",
     "reforme_conjugalisation_aah",
+    "reforme_csg_invalidite_taux_reduit",
     "reforme_majoration",
     "reforme_parametres",
     "reforme_taux_categorie",
