@@ -45,6 +45,7 @@ from openfisca_invalidite.commons import (
 from openfisca_invalidite.population.moteur import (
     MOIS_HISTORIQUE,
     VARIABLES,
+    VARIABLES_NETTES,
     _systemes,
     simuler,
 )
@@ -375,7 +376,9 @@ def main(argv=None) -> int:
         population = valider_population(generer_population(n, MOIS))
         # Chaîne pension + MTP : numpy, puis OpenFisca sur les mêmes variables.
         attendu, t_np, pic_np = mesurer(partial(chaine_numpy, population, tbs))
-        chaine = [v for v in VARIABLES if v not in ("asi", "aah")]
+        # Montants bruts seulement : la chaîne numpy ne calcule pas les prélèvements sociaux.
+        bruts = [v for v in VARIABLES if v not in VARIABLES_NETTES]
+        chaine = [v for v in bruts if v not in ("asi", "aah")]
         resultats, t_of, pic_of = mesurer(
             partial(
                 simuler,
@@ -393,7 +396,15 @@ def main(argv=None) -> int:
         # Chaîne complète : pension + MTP + ASI + AAH.
         attendu, t_npc, pic_npc = mesurer(partial(chaine_numpy_complete, population, tbs))
         resultats, t_ofc, pic_ofc = mesurer(
-            partial(simuler, population, MOIS, taille_bloc=args.taille_bloc, progression=False, valider=False)
+            partial(
+                simuler,
+                population,
+                MOIS,
+                taille_bloc=args.taille_bloc,
+                progression=False,
+                valider=False,
+                variables=bruts,
+            )
         )
         ecarts = {
             v: int(np.sum(np.abs(resultats[v].to_numpy().astype(np.float64) - attendu[v]) > 0.005))

@@ -21,11 +21,14 @@ Le résultat :class:`Comparaison` porte :
 
 - ``personnes`` : une ligne par personne, ``<variable>`` pour la loi en vigueur,
   ``<variable>__<réforme>`` pour chaque réforme, et ``gain__<réforme>`` (écart
-  de la somme des prestations versées, en € par mois — par an si ``periode``
-  est une année) ;
+  du revenu disponible tiré des prestations — pension nette de CSG, CRDS et
+  CASA, MTP, ASI, AAH — quand la population donne le revenu fiscal de
+  référence, sinon de la somme des prestations versées ; en € par mois — par
+  an si ``periode`` est une année) ;
 - ``agregats`` : table de :func:`openfisca_invalidite.population.agreger` ;
 - ``ecarts`` : table de :func:`openfisca_invalidite.population.ecarts_reformes`
-  (écart de coût par prestation, gagnants, perdants, gain et perte moyens) ;
+  (écart de coût par prestation, écart de revenu disponible, gagnants,
+  perdants, gain et perte moyens) ;
 - ``ecart(reforme, prestation="total")`` : écart de coût annuel pondéré (€) ;
 - ``ecrire(dossier, graphiques=True)`` : Parquet, CSV et PNG.
 

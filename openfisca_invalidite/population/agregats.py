@@ -3,11 +3,13 @@
 - :func:`agreger` : bénéficiaires, coût mensuel et annuel, montant moyen, par
   prestation et par scénario, pour l'ensemble, par catégorie et par tranche d'âge ;
 - :func:`ecarts_reformes` : pour chaque réforme, écart de coût par prestation,
-  gagnants et perdants (sur la somme des prestations versées à la personne),
+  gagnants et perdants (sur le revenu disponible tiré des prestations quand le
+  modèle le calcule, sinon sur la somme des prestations versées à la personne),
   gain moyen des gagnants et perte moyenne des perdants, pour l'ensemble et
   par tranche d'âge et catégorie.
 
-Tout est pondéré par ``poids`` ; un montant compte un bénéficiaire s'il est > 0.
+Tout est pondéré par ``poids`` ; un montant compte un bénéficiaire s'il est > 0
+(un prélèvement, négatif, compte un redevable s'il est < 0).
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ import pandas as pd
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, PRESTATIONS, colonne, scenarios_de
+from openfisca_invalidite.population.moteur import (
+    LOI_EN_VIGUEUR,
+    MONTANTS_NETS,
+    PRESTATIONS,
+    REVENU_DISPONIBLE,
+    colonne,
+    scenarios_de,
+)
 
 DIMENSIONS = ("ensemble", "categorie_invalidite", "tranche_age")
+#: Prélèvements sur la pension (montants négatifs) parmi les montants nets.
+PRELEVEMENTS = MONTANTS_NETS[1:]
 SEUIL_GAIN = 0.005  # euro : en deçà, ni gagnant ni perdant (arrondi au centime)
 
 
@@ -57,11 +68,16 @@ def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
             if colonne(p, scenario) in resultats
         }
         montants["total"] = sum(montants.values())
+        # Hors du total : le revenu disponible, la pension nette et les prélèvements sur la pension.
+        for net in (REVENU_DISPONIBLE, *MONTANTS_NETS):
+            if colonne(net, scenario) in resultats:
+                montants[net] = resultats[colonne(net, scenario)].to_numpy(dtype=np.float64)
         for dimension, modalite, masque in _groupes(resultats):
             w = poids[masque]
             for prestation, valeurs in montants.items():
                 v = valeurs[masque]
-                beneficiaires = float(w[v > 0].sum())
+                # Un prélèvement (négatif) compte ses redevables, une prestation ses bénéficiaires.
+                beneficiaires = float(w[(v < 0) if prestation in PRELEVEMENTS else (v > 0)].sum())
                 cout = float((w * v).sum())
                 cout_mensuel = cout / nombre_mois
                 lignes.append(
@@ -80,17 +96,28 @@ def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
     return pd.DataFrame(lignes)
 
 
+def revenu(resultats: pd.DataFrame, scenario: str = LOI_EN_VIGUEUR) -> np.ndarray:
+    """Revenu tiré de ces prestations : ``revenu_disponible_invalidite`` quand le
+    modèle le calcule, sinon la somme des prestations versées."""
+    if colonne(REVENU_DISPONIBLE, scenario) in resultats:
+        return resultats[colonne(REVENU_DISPONIBLE, scenario)].to_numpy(dtype=np.float64)
+    return sum(
+        (resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) for p in prestations_de(resultats)),
+        np.zeros(len(resultats)),
+    )
+
+
 def gains(resultats: pd.DataFrame, scenario: str) -> np.ndarray:
-    """Gain mensuel (ou annuel) de chaque personne sous la réforme : somme des prestations."""
-    base = sum(resultats[p].to_numpy(dtype=np.float64) for p in prestations_de(resultats))
-    reforme = sum(resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) for p in prestations_de(resultats))
-    return reforme - base
+    """Gain mensuel (ou annuel) de chaque personne sous la réforme (voir :func:`revenu`)."""
+    return revenu(resultats, scenario) - revenu(resultats)
 
 
 def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
     """Une ligne par réforme × dimension × modalité : écarts de coût par prestation
-    (``ecart_cout_annuel_<prestation>``, ``ecart_cout_annuel_total``), gagnants,
-    perdants, inchanges (effectifs pondérés), gain_moyen, perte_moyenne
+    (``ecart_cout_annuel_<prestation>``, ``ecart_cout_annuel_total`` : prestations
+    brutes), écart du revenu disponible (``ecart_revenu_disponible_annuel``, qui
+    compte aussi les prélèvements sur la pension), gagnants, perdants, inchanges
+    (effectifs pondérés, sur le revenu disponible), gain_moyen, perte_moyenne
     (mensuels, parmi gagnants / perdants)."""
     poids = resultats["poids"].to_numpy()
     lignes = []
@@ -105,7 +132,12 @@ def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFra
                     dtype=np.float64
                 )
                 ligne[f"ecart_cout_annuel_{p}"] = float((w * ecart[masque]).sum()) * 12 / nombre_mois
-            ligne["ecart_cout_annuel_total"] = float((w * g).sum()) * 12
+            total = sum(
+                resultats[colonne(p, scenario)].to_numpy(dtype=np.float64) - resultats[p].to_numpy(dtype=np.float64)
+                for p in prestations_de(resultats)
+            )
+            ligne["ecart_cout_annuel_total"] = float((w * np.asarray(total)[masque]).sum()) * 12 / nombre_mois
+            ligne["ecart_revenu_disponible_annuel"] = float((w * g).sum()) * 12
             ligne["gagnants"] = float(w[gagne].sum())
             ligne["perdants"] = float(w[perd].sum())
             ligne["inchanges"] = float(w[~gagne & ~perd].sum())
@@ -122,4 +154,4 @@ def resume(agregats: pd.DataFrame) -> pd.DataFrame:
     return vue[["scenario", "prestation", "beneficiaires", "montant_moyen", "cout_annuel_M€"]].round(1)
 
 
-__all__ = ["DIMENSIONS", "LOI_EN_VIGUEUR", "agreger", "ecarts_reformes", "gains", "resume"]
+__all__ = ["DIMENSIONS", "LOI_EN_VIGUEUR", "agreger", "ecarts_reformes", "gains", "resume", "revenu"]

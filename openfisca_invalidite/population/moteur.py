@@ -25,7 +25,12 @@ import pandas as pd
 from openfisca_core import periods
 from openfisca_core.simulations import SimulationBuilder
 
-from openfisca_invalidite.population.schema import colonnes_salaire, valider_population
+from openfisca_invalidite.population.schema import (
+    PopulationInvalide,
+    colonnes_rfr,
+    colonnes_salaire,
+    valider_population,
+)
 
 if TYPE_CHECKING:
     from openfisca_core.reforms import Reform
@@ -35,6 +40,17 @@ if TYPE_CHECKING:
     #: Une réforme demandée : nom du registre, classe ``Reform``, couple (nom, réforme) ou fabrique.
     ReformeDemandee = str | type[Reform] | tuple[str, object] | Callable[[], type]
 
+#: Prélèvements sociaux sur la pension (montants négatifs), pension nette et revenu
+#: disponible : calculés quand la population donne le revenu fiscal de référence
+#: (colonnes ``rfr_AAAA``), dont dépend le taux de CSG.
+VARIABLES_NETTES = (
+    "csg_deductible_pension_invalidite",
+    "csg_imposable_pension_invalidite",
+    "crds_pension_invalidite",
+    "casa_pension_invalidite",
+    "pension_invalidite_nette",
+    "revenu_disponible_invalidite",
+)
 #: Variables calculées, dans l'ordre de la chaîne ; asi/aah quand elles existent.
 VARIABLES = (
     "pension_invalidite_eligible",
@@ -43,9 +59,17 @@ VARIABLES = (
     "majoration_tierce_personne",
     "asi",
     "aah",
+    *VARIABLES_NETTES,
 )
-#: Prestations versées (montants sommés en coût).
+#: Prestations versées (montants sommés en coût et dans le total).
 PRESTATIONS = ("pension_invalidite", "majoration_tierce_personne", "asi", "aah")
+#: Revenu disponible tiré de ces prestations (net des contributions), quand le
+#: modèle le calcule : les déciles, gagnants et perdants le prennent alors à la
+#: place de la somme des PRESTATIONS, et les agrégats le chiffrent en plus.
+REVENU_DISPONIBLE = "revenu_disponible_invalidite"
+#: Montants nets chiffrés à part dans les agrégats (hors du total des prestations) :
+#: la pension nette et les prélèvements sur la pension (CSG, CRDS, CASA, négatifs).
+MONTANTS_NETS = ("pension_invalidite_nette", *VARIABLES_NETTES[:4])
 #: Entrées mensuelles du schéma : même valeur pour chaque mois de la fenêtre.
 ENTREES_MENSUELLES = (
     "categorie_invalidite",
@@ -61,6 +85,9 @@ ENTREES_MENSUELLES = (
     "aspa_eligibilite",
     "residence_france",
     "aah_conjugalise_eligible",
+    "zone_residence",
+    "residence_fiscale_france",
+    "affilie_assurance_maladie_france",
 )
 #: Mois d'historique donnés aux entrées mensuelles avant la période calculée
 #: (le cumul regarde 13 mois en arrière, les ressources de l'ASI/AAH jusqu'à N-2).
@@ -169,10 +196,15 @@ def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> S
         simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
     for annee, colonne in colonnes_salaire(bloc).items():
         simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
+    for annee, colonne in colonnes_rfr(bloc).items():
+        # Revenu fiscal de référence et parts du foyer fiscal, pour chaque année donnée.
+        simulation.set_input("rfr", str(annee), bloc[colonne].to_numpy())
+        simulation.set_input("nbptr", str(annee), bloc["nbptr"].to_numpy())
 
     entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables and nom in bloc}
-    if "categorie_invalidite" in entrees:
-        entrees["categorie_invalidite"] = np.asarray(entrees["categorie_invalidite"]).astype(str)
+    for enumeration in ("categorie_invalidite", "zone_residence"):
+        if enumeration in entrees:
+            entrees[enumeration] = np.asarray(entrees[enumeration]).astype(str)
     if "en_couple" in variables:
         parents = np.isin(roles, ("demandeur", "conjoint"))
         entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= PARENTS_D_UN_COUPLE
@@ -206,8 +238,10 @@ def calculer_bloc(
     mois = mois_de(periode)
     systemes = _systemes(tuple(reformes))
     sortie = {}
+    # Sans revenu fiscal de référence, pas de taux de CSG : seuls les montants bruts.
+    nets = bool(colonnes_rfr(bloc))
     for scenario, tbs in systemes.items():
-        demandees = [v for v in (variables or VARIABLES) if v in tbs.variables]
+        demandees = [v for v in (variables or VARIABLES) if v in tbs.variables and (nets or v not in VARIABLES_NETTES)]
         simulation = _construire(tbs, bloc, mois)
         suffixe = "" if scenario == LOI_EN_VIGUEUR else f"__{scenario}"
         if scenario == LOI_EN_VIGUEUR:
@@ -299,7 +333,7 @@ def simuler(
         population = valider_population(population)
     reformes = tuple(reformes)
     noms_scenarios(reformes)  # erreur immédiate si une réforme est inconnue
-    mois_de(periode)
+    verifier_annees_rfr(population, mois_de(periode))
     blocs = decouper(population, taille_bloc)
     barre = Progression(len(blocs), actif=progression)
     if moteur == "local":
@@ -325,6 +359,24 @@ def simuler(
         raise ValueError(msg)
     calculs = pd.concat(morceaux).sort_index()
     return assembler(population, calculs)
+
+
+def verifier_annees_rfr(population: pd.DataFrame, mois: Sequence[str]) -> None:
+    """Avec des colonnes ``rfr_AAAA``, celles des années que lit le taux de CSG
+    (N-2 et N-3 de chaque mois calculé) doivent toutes être là : sinon l'erreur
+    nomme la colonne manquante avant tout calcul."""
+    presentes = colonnes_rfr(population)
+    if not presentes:
+        return
+    annees = {int(str(m)[:4]) for m in mois}
+    manquantes = sorted({a - ecart for a in annees for ecart in (2, 3)} - set(presentes))
+    if manquantes:
+        noms = ", ".join(f"rfr_{a}" for a in manquantes)
+        msg = (
+            f"colonnes absentes : {noms} (le taux de CSG des pensions de {', '.join(map(str, sorted(annees)))} "
+            "lit le revenu fiscal de référence des années N-2 et N-3)"
+        )
+        raise PopulationInvalide(noms.split(", ")[0], msg)
 
 
 def _simuler_dask(

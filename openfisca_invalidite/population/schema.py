@@ -31,6 +31,17 @@ acces_emploi``
 ``residence_france`` (défaut vrai),                                  (défaut faux sauf residence_france)
 ``aah_conjugalise_eligible``
 ``salaire_AAAA``                              réel ≥ 0  au moins une salaire_brut_annuel de l'année AAAA
+``rfr_AAAA``                                  réel ≥ 0  non          revenu fiscal de référence (rfr) du
+                                                                     foyer fiscal, revenus de l'année AAAA
+                                                                     (N-2 et N-3 de l'année calculée) ;
+                                                                     sans ces colonnes, pas de montants nets
+``nbptr``                                     réel      non (1)      parts du foyer fiscal (1, 1.25…),
+                                                                     les mêmes chaque année rfr_AAAA
+``zone_residence``                            texte     non          metropole (défaut),
+                                                                     martinique_guadeloupe_reunion, guyane,
+                                                                     mayotte : seuils de CSG
+``residence_fiscale_france``,                 booléen   non (vrai)   redevable de la CSG des pensions
+``affilie_assurance_maladie_france``                                 (L136-1)
 ============================================  ========  ===========  =====================================
 
 La carrière peut aussi venir d'une table longue (``id``, ``annee``,
@@ -59,6 +70,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CATEGORIES = ("non_classe", "categorie_1", "categorie_2", "categorie_3")
+ZONES = ("metropole", "martinique_guadeloupe_reunion", "guyane", "mayotte")
 ROLES = ("demandeur", "conjoint", "enfant")
 DATE_SANS_INVALIDITE = np.datetime64("9999-12-31", "D")
 
@@ -72,6 +84,7 @@ NUMERIQUES = {
     "revenus_activite": ("float", 0.0, None, 0.0),
     "taux_incapacite": ("float", 0.0, 1.0, 0.0),
     "autres_ressources": ("float", 0.0, None, 0.0),
+    "nbptr": ("float", 1.0, 50.0, 1.0),
 }
 BOOLEENS = {
     "aah_restriction_substantielle_durable_acces_emploi": False,
@@ -80,6 +93,9 @@ BOOLEENS = {
     "aspa_eligibilite": False,
     "residence_france": True,
     "aah_conjugalise_eligible": False,
+    # Assujettissement à la CSG des pensions (L136-1) :
+    "residence_fiscale_france": True,
+    "affilie_assurance_maladie_france": True,
 }
 DATES = ("date_naissance", "date_debut_invalidite")
 OBLIGATOIRES = (
@@ -93,6 +109,9 @@ OBLIGATOIRES = (
     "heures_travaillees_12_mois",
 )
 MOTIF_SALAIRE = re.compile(r"^salaire_(\d{4})$")
+MOTIF_RFR = re.compile(r"^rfr_(\d{4})$")
+#: Plus petite fraction de part de quotient familial.
+QUART_DE_PART = 0.25
 #: Lignes fautives (et leurs ``id``) citées dans le message ; au-delà : « et N autres ».
 LIGNES_MONTREES = 5
 
@@ -119,6 +138,12 @@ class PopulationInvalide(ValueError):
 def colonnes_salaire(df: pd.DataFrame) -> dict[int, str]:
     """Années de carrière présentes : {année: nom de colonne}, triées."""
     trouvees = {int(m.group(1)): c for c in df.columns if (m := MOTIF_SALAIRE.match(str(c)))}
+    return dict(sorted(trouvees.items()))
+
+
+def colonnes_rfr(df: pd.DataFrame) -> dict[int, str]:
+    """Années de revenu fiscal de référence présentes : {année: nom de colonne}, triées."""
+    trouvees = {int(m.group(1)): c for c in df.columns if (m := MOTIF_RFR.match(str(c)))}
     return dict(sorted(trouvees.items()))
 
 
@@ -201,6 +226,7 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     _valider_booleens(df, sortie)
     for colonne in salaires.values():
         sortie[colonne] = _nombres(df, colonne, "float", 0.0, None).astype(np.float32)
+    _valider_fiscal(df, sortie)
     sortie["role_famille"] = _roles(df, sortie)
     return sortie
 
@@ -219,6 +245,24 @@ def _verifier_colonnes(df: pd.DataFrame) -> dict[int, str]:
         colonne, msg = "id", "population vide"
         raise PopulationInvalide(colonne, msg)
     return salaires
+
+
+def _valider_fiscal(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """``rfr_AAAA`` (≥ 0, renseignés), ``nbptr`` par quarts de part, ``zone_residence`` parmi ``ZONES``."""
+    for colonne in colonnes_rfr(df).values():
+        sortie[colonne] = _nombres(df, colonne, "float", 0.0, None)
+    quarts = sortie["nbptr"].to_numpy() / QUART_DE_PART
+    if (quarts != np.round(quarts)).any():
+        _refuser(df, "nbptr", "nombre de parts par quarts de part attendu (1, 1.25, 1.5…)", quarts != np.round(quarts))
+    if "zone_residence" not in df.columns:
+        sortie["zone_residence"] = ZONES[0]
+        return
+    zones = df["zone_residence"].fillna(ZONES[0]).astype(str).str.strip()
+    inconnue = ~zones.isin(ZONES).to_numpy()
+    if inconnue.any():
+        premiere = zones.to_numpy()[inconnue][0]
+        _refuser(df, "zone_residence", f"zone inconnue « {premiere} » (admises : {', '.join(ZONES)})", inconnue)
+    sortie["zone_residence"] = zones.to_numpy()
 
 
 def _valider_identifiants(df: pd.DataFrame, sortie: pd.DataFrame) -> None:

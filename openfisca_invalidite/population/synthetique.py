@@ -106,6 +106,20 @@ PART_ANNEES_BLANCHES = 0.10  # années de carrière sans salaire
 #: aah.taux_incapacite_rsdae) : au moins 80 %, ou de 50 à 79 % avec RSDAE (L821-2).
 TAUX_INCAPACITE_80 = 0.8
 TAUX_INCAPACITE_50 = 0.5
+#: Revenu fiscal de référence et parts (hypothèses, à confirmer : aucune donnée publiée
+#: ne croise pension d'invalidité et revenu fiscal). Revenus imposables du foyer =
+#: 90 % (abattement de 10 % des pensions et des salaires) de la pension estimée, de la
+#: rente de prévoyance (autres_ressources) et des revenus d'activité du pensionné et de
+#: son conjoint ; pension estimée = taux de la catégorie (R341-4) × moyenne des 10
+#: meilleurs salaires de la carrière tirée, au moins le minimum de pension (L341-5).
+#: Les couples sont supposés mariés ou pacsés (une déclaration commune, 2 parts), les
+#: personnes seules ont 1 part. Revenus stables en euros constants : le revenu de N-2
+#: (et de N-3) est celui de l'année calculée déflaté de CROISSANCE_REVENUS par an.
+TAUX_PENSION_ESTIMEE = {"categorie_1": 0.30, "categorie_2": 0.50, "categorie_3": 0.50}
+PENSION_MINIMALE_ANNUELLE = 12 * 335.29  # minimum de pension au 1er avril 2025 (L341-5)
+PART_IMPOSABLE = 0.90
+CROISSANCE_REVENUS = 0.02
+MEILLEURES_ANNEES = 10
 
 
 def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int = 2025) -> pd.DataFrame:
@@ -197,6 +211,27 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
     part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
     population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
+    return _revenus_fiscaux(population, annee_calcul)
+
+
+def _revenus_fiscaux(population: pd.DataFrame, annee_calcul: int) -> pd.DataFrame:
+    """Colonnes ``rfr_AAAA`` (années N-2 et N-3) et ``nbptr`` de chaque foyer,
+    tirées sans aléa des revenus de la population (hypothèses ci-dessus) ; les
+    deux membres d'un couple portent le revenu fiscal et les parts du foyer."""
+    salaires = population[[f"salaire_{a}" for a in range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)]]
+    meilleures = -np.sort(-salaires.to_numpy(dtype=np.float64), axis=1)[:, :MEILLEURES_ANNEES]
+    taux = population["categorie_invalidite"].map(TAUX_PENSION_ESTIMEE).fillna(0.0).to_numpy()
+    pension = np.where(taux > 0, np.maximum(taux * meilleures.mean(axis=1), PENSION_MINIMALE_ANNUELLE), 0.0)
+    revenus = PART_IMPOSABLE * (
+        pension + 12 * population["autres_ressources"].to_numpy() + 12 * population["revenus_activite"].to_numpy()
+    )
+    famille = population["famille_id"].to_numpy()
+    codes, _ = pd.factorize(famille, sort=False)
+    foyer = np.bincount(codes, weights=revenus)[codes]
+    membres = np.bincount(codes)[codes]
+    population["nbptr"] = np.where(membres >= 2, 2.0, 1.0)  # noqa: PLR2004 — un couple : deux parts
+    for ecart in (2, 3):
+        population[f"rfr_{annee_calcul - ecart}"] = np.round(foyer / (1 + CROISSANCE_REVENUS) ** ecart)
     return population
 
 

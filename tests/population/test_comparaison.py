@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from openfisca_invalidite.comparaison import comparer
-from openfisca_invalidite.population import ReformeInconnue, simuler
+from openfisca_invalidite.population import PRESTATIONS, ReformeInconnue, simuler
 
 
 def test_reforme_taux_categorie_2(petite_population, reforme_test):
@@ -21,8 +21,14 @@ def test_reforme_taux_categorie_2(petite_population, reforme_test):
     )
     assert np.all(hausse >= 0)
     assert (hausse[categorie_2] > 0).mean() > 0.3
-    # Agrégats = sommes pondérées des écarts individuels, × 12.
-    assert c.ecart(nom) == pytest.approx(float((p["poids"] * gain).sum() * 12))
+    # Agrégats = sommes pondérées des écarts individuels, × 12 : le coût sur les
+    # prestations brutes, le gain sur le revenu disponible (net des prélèvements).
+    brut = sum((p[f"{v}__{nom}"] - p[v]).to_numpy() for v in PRESTATIONS)
+    assert c.ecart(nom) == pytest.approx(float((p["poids"] * brut).sum() * 12))
+    ensemble = c.ecarts[(c.ecarts["reforme"] == nom) & (c.ecarts["dimension"] == "ensemble")]
+    assert ensemble["ecart_revenu_disponible_annuel"].iloc[0] == pytest.approx(float((p["poids"] * gain).sum() * 12))
+    net = (p[f"revenu_disponible_invalidite__{nom}"] - p["revenu_disponible_invalidite"]).to_numpy()
+    np.testing.assert_allclose(gain, net)
     assert c.ecart(nom, "pension_invalidite") == pytest.approx(float((p["poids"] * hausse).sum() * 12))
     assert c.ecart(nom, "pension_invalidite") > 0
     # La loi en vigueur est la même que sans réforme.
