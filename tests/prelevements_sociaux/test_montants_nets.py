@@ -113,3 +113,42 @@ def test_vectorise_sur_une_population(tbs):
     nette = sim.calculate("pension_invalidite_nette", MOIS)
     brute = sim.calculate("pension_invalidite", MOIS)
     assert np.all(nette <= brute + 1e-3) and np.all(nette >= brute * (1 - 0.091) - 0.03)
+
+
+#: Tableaux publiés par la Caisse des dépôts pour les pensions dues en 2018 (seuils de RFR 2016
+#: par nombre de parts : exonération, puis taux plein « RFR ≥ seuil ») : métropole,
+#: Martinique-Guadeloupe-Réunion, Guyane.
+PARTS_2018 = (1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3)
+TABLEAUX_2018 = {
+    "metropole": (
+        (11018, 12489, 13960, 15431, 16902, 18373, 19844, 21315, 22786),
+        (14404, 16327, 18250, 20173, 22096, 24019, 25942, 27865, 29788),
+    ),
+    "martinique_guadeloupe_reunion": (
+        (13037, 14655, 16273, 17744, 19215, 20686, 22157, 23628, 25099),
+        (15757, 17872, 19986, 21909, 23832, 25755, 27678, 29601, 31524),
+    ),
+    "guyane": (
+        (13632, 15324, 17015, 18486, 19957, 21428, 22899, 24370, 25841),
+        (16507, 18719, 20930, 22853, 24776, 26699, 28622, 30545, 32468),
+    ),
+}
+
+
+def test_seuils_par_parts_et_par_zone_reproduisent_les_tableaux_2018(tbs):
+    """Première part, première demi-part, demi-parts suivantes et quarts de part (la
+    moitié d'une demi-part, arrondie à l'euro : 3 383 / 2 → 1 692 en Guyane) : le modèle
+    retrouve chaque case publiée, des deux côtés de chaque seuil."""
+    individus, attendu = {}, []
+    for zone, (exoneration, plein) in TABLEAUX_2018.items():
+        for parts, s1, s2 in zip(PARTS_2018, exoneration, plein, strict=True):
+            for rfr, tranche in ((s1, "exonere"), (s1 + 1, "taux_reduit"), (s2 - 1, "taux_reduit"), (s2, "taux_plein")):
+                individus[f"{zone}_{parts}_{rfr}"] = {
+                    "pension_invalidite": {"2018-06": 1000},
+                    "rfr": {"2016": rfr},
+                    "nbptr": {"2016": parts},
+                    "zone_residence": {"2018-06": zone},
+                }
+                attendu.append(tranche)
+    tranches = simulation(tbs, individus).calculate("taux_csg_remplacement", "2018-06").decode_to_str()
+    assert list(tranches) == attendu
