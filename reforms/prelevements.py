@@ -34,7 +34,8 @@ def reforme_csg_invalidite_taux_reduit(date_effet, nom: str | None = None):
 
         attributs = {"__module__": __name__}
         for date_formule in origine.formulas:
-            attributs["formula_" + date_formule.replace("-", "_")] = au_taux_reduit
+            nom_formule = "formula" if date_formule == "0001-01-01" else "formula_" + date_formule.replace("-", "_")
+            attributs[nom_formule] = au_taux_reduit
         reforme.update_variable(type(VARIABLE_TAUX, (Variable,), attributs))
 
     nom = nom or f"CsgInvaliditeTauxReduit{date_texte.replace('-', '')}"

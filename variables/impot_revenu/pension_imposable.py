@@ -31,7 +31,7 @@ class pension_invalidite_exoneree_ir(Variable):
     d'invalidité calculée ici est comparée à l'AVTS (pas les autres pensions).
     """
 
-    def formula_2015(individu, period, parameters):
+    def formula(individu, period, parameters):
         decembre = period.first_month.offset(11)  # montants en vigueur au 31 décembre de l'année
         p = parameters(decembre).impot_revenu.pensions_faible_montant
         # Montants au centime, lus en float64 (OpenFisca les stocke en float32 : 12 411,44 y devient 12 411,4404).
@@ -71,7 +71,7 @@ class pension_invalidite_imposable(Variable):
     imposables, prestations_invalidite_non_imposables).
     """
 
-    def formula_2015(individu, period):
+    def formula(individu, period):
         montant = individu("pension_invalidite", period, options=[ADD]) + individu(
             "csg_deductible_pension_invalidite", period, options=[ADD]
         )
@@ -95,7 +95,7 @@ class abattement_pension_invalidite(Variable):
     son montant (plus de 43 000 € de pension par an).
     """
 
-    def formula_2015(individu, period, parameters):
+    def formula(individu, period, parameters):
         p = parameters(period).impot_revenu.abattement_pensions
         pension = individu("pension_invalidite_imposable", period)
         abattement = np.maximum(p.taux * pension, p.minimum)
@@ -111,7 +111,7 @@ class pension_invalidite_imposable_apres_abattement(Variable):
     reference = textes("CGI 158", "CGI 79")
     documentation = "pension_invalidite_imposable − abattement_pension_invalidite (revenu catégoriel des pensions)."
 
-    def formula_2015(individu, period):
+    def formula(individu, period):
         return individu("pension_invalidite_imposable", period) - individu("abattement_pension_invalidite", period)
 
 
@@ -129,7 +129,7 @@ class prestations_invalidite_non_imposables(Variable):
     reprise par le BOFiP) et aah (CGI 81) : ni déclarées ni imposées.
     """
 
-    def formula_2015(individu, period):
+    def formula(individu, period):
         return (
             individu("majoration_tierce_personne", period, options=[ADD])
             + individu("asi", period, options=[ADD])

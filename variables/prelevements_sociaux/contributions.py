@@ -59,7 +59,7 @@ class csg_deductible_pension_invalidite(Variable):
     régime qui la verse.
     """
 
-    def formula_2015_01_01(individu, period, parameters):
+    def formula(individu, period, parameters):
         return csg_pension(individu, period, parameters, "deductible")
 
 
@@ -76,7 +76,7 @@ class csg_imposable_pension_invalidite(Variable):
     le revenu imposable.
     """
 
-    def formula_2015_01_01(individu, period, parameters):
+    def formula(individu, period, parameters):
         return csg_pension(individu, period, parameters, "imposable")
 
 
@@ -93,7 +93,7 @@ class crds_pension_invalidite(Variable):
     (ordonnance 96-50, art. 14 : mêmes exonérations).
     """
 
-    def formula_2015_01_01(individu, period, parameters):
+    def formula(individu, period, parameters):
         tranche = individu("taux_csg_remplacement", period)
         tranches = tranche.possible_values
         due = (
@@ -122,7 +122,7 @@ class casa_pension_invalidite(Variable):
     code de l'action sociale et des familles, L14-10-4, même champ).
     """
 
-    def formula_2015_01_01(individu, period, parameters):
+    def formula(individu, period, parameters):
         tranche = individu("taux_csg_remplacement", period)
         tranches = tranche.possible_values
         due = (tranche == tranches.taux_intermediaire) | (tranche == tranches.taux_plein)
@@ -146,7 +146,7 @@ class pension_invalidite_nette(Variable):
     non-résidents (L131-9) et celle propre à Mayotte.
     """
 
-    def formula_2015_01_01(individu, period):
+    def formula(individu, period):
         return (
             individu("pension_invalidite", period)
             + individu("csg_deductible_pension_invalidite", period)

@@ -129,7 +129,7 @@ class taux_csg_remplacement(Variable):
     pension ni revenu connu : non_renseigne.
     """
 
-    def formula_2015_01_01(individu, period, parameters):
+    def formula(individu, period, parameters):
         seuils = parameters(period).prelevements_sociaux.csg_remplacement.seuils
         zone = individu("zone_residence", period)
         parts = parts_du_foyer(individu, period.n_2, 1)

@@ -24,7 +24,7 @@ class revenu_disponible_invalidite(Variable):
     due aux prestations calculées ici, celle que comparent les réformes.
     """
 
-    def formula_2015_01_01(individu, period):
+    def formula(individu, period):
         return (
             individu("pension_invalidite_nette", period)
             + individu("majoration_tierce_personne", period)
