@@ -59,8 +59,8 @@ Rien n'est écarté en silence : chaque ligne d'entrée est une ligne de sortie.
 
 from __future__ import annotations
 
+import datetime
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
@@ -68,22 +68,32 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
 CATEGORIES = ("non_classe", "categorie_1", "categorie_2", "categorie_3")
 ZONES = ("metropole", "martinique_guadeloupe_reunion", "guyane", "mayotte")
 ROLES = ("demandeur", "conjoint", "enfant")
 DATE_SANS_INVALIDITE = np.datetime64("9999-12-31", "D")
 
+#: Plus grand réel qu'OpenFisca stocke (float32) : au-delà, la valeur deviendrait infinie.
+REEL_MAXIMUM = float(np.finfo(np.float32).max)
+#: Plus grand entier qu'OpenFisca stocke (int32).
+ENTIER_MAXIMUM = float(np.iinfo(np.int32).max)
+#: Un poids est un nombre de personnes représentées : au-delà de la population
+#: française (moins de 10⁸), c'est une erreur de saisie, et un poids de 1e308
+#: rendrait tous les agrégats infinis.
+POIDS_MAXIMUM = 1e8
+
 #: colonne → (genre, minimum, maximum, défaut ; défaut None = obligatoire)
 NUMERIQUES = {
-    "poids": ("float", 0.0, None, None),
+    "poids": ("float", 0.0, POIDS_MAXIMUM, None),
     "reduction_capacite_travail": ("float", 0.0, 1.0, None),
-    "duree_immatriculation": ("int", 0, None, None),
-    "heures_travaillees_12_mois": ("float", 0.0, None, None),
-    "salaire_cotise_12_mois": ("float", 0.0, None, 0.0),
-    "revenus_activite": ("float", 0.0, None, 0.0),
+    "duree_immatriculation": ("int", 0, ENTIER_MAXIMUM, None),
+    "heures_travaillees_12_mois": ("float", 0.0, REEL_MAXIMUM, None),
+    "salaire_cotise_12_mois": ("float", 0.0, REEL_MAXIMUM, 0.0),
+    "revenus_activite": ("float", 0.0, REEL_MAXIMUM, 0.0),
     "taux_incapacite": ("float", 0.0, 1.0, 0.0),
-    "autres_ressources": ("float", 0.0, None, 0.0),
+    "autres_ressources": ("float", 0.0, REEL_MAXIMUM, 0.0),
     "nbptr": ("float", 1.0, 50.0, 1.0),
 }
 BOOLEENS = {
@@ -98,6 +108,12 @@ BOOLEENS = {
     "affilie_assurance_maladie_france": True,
 }
 DATES = ("date_naissance", "date_debut_invalidite")
+#: Dates lues sans format déclaré : ISO 8601 seulement (AAAA-MM-JJ, heure nulle admise).
+MOTIF_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?$")
+#: Années admises dans une date (une année 0000 ou 1800 est une erreur de saisie).
+ANNEES_ADMISES = (1900, 2100)
+#: ``sexe`` (facultatif) : sert aux quotients de mortalité des projections pluriannuelles.
+SEXES = ("femme", "homme")
 OBLIGATOIRES = (
     "id",
     "famille_id",
@@ -117,22 +133,45 @@ LIGNES_MONTREES = 5
 
 
 class PopulationInvalide(ValueError):
-    """Population refusée : le message nomme la colonne et les premières lignes fautives."""
+    """Population refusée : le message (une ligne) nomme le fichier s'il est connu,
+    la colonne et les premières lignes fautives."""
 
     def __init__(
-        self, colonne: str, message: str, lignes: Iterable[int] | None = None, ids: Iterable[object] | None = None
+        self,
+        colonne: str,
+        message: str,
+        lignes: Iterable[int] | None = None,
+        ids: Iterable[object] | None = None,
+        fichier: str | Path | None = None,
     ) -> None:
         self.colonne = colonne
-        self.lignes = [] if lignes is None else list(lignes)
-        texte = f"colonne « {colonne} » : {message}"
+        self.message = " ".join(str(message).split())  # une seule ligne
+        self.lignes = [] if lignes is None else [int(i) for i in lignes]
+        self.ids = [] if ids is None else list(ids)[:LIGNES_MONTREES]
+        self.fichier = None if fichier is None else str(fichier)
+        super().__init__(self._texte())
+
+    def _texte(self) -> str:
+        texte = f"colonne « {self.colonne} » : {self.message}"
+        if self.fichier:
+            texte = f"fichier « {self.fichier} », {texte}"
         if self.lignes:
             montrees = ", ".join(str(i) for i in self.lignes[:LIGNES_MONTREES])
             texte += f" — lignes {montrees}"
-            if ids is not None:
-                texte += f" (id {', '.join(str(i) for i in list(ids)[:LIGNES_MONTREES])})"
+            if self.ids:
+                texte += f" (id {', '.join(str(i) for i in self.ids)})"
             if len(self.lignes) > LIGNES_MONTREES:
                 texte += f" et {len(self.lignes) - LIGNES_MONTREES} autres"
-        super().__init__(texte)
+        return texte
+
+    def dans(self, fichier: str | Path) -> PopulationInvalide:
+        """La même erreur, rattachée au fichier lu."""
+        self.fichier = str(fichier)
+        self.args = (self._texte(),)
+        return self
+
+    def __str__(self) -> str:
+        return self._texte()
 
 
 def colonnes_salaire(df: pd.DataFrame) -> dict[int, str]:
@@ -172,28 +211,30 @@ def carriere_longue_en_colonnes(population: pd.DataFrame, carriere: pd.DataFrame
     return pd.concat([population, large], axis=1)
 
 
-def lire_population(chemin: str | Path, carriere: str | Path | None = None) -> pd.DataFrame:
-    """Lit une population CSV ou Parquet (et, au besoin, sa carrière longue), puis la valide."""
-    df = _lire(Path(chemin))
-    if carriere is not None:
-        df = carriere_longue_en_colonnes(df, _lire(Path(carriere)))
-    return valider_population(df)
+def lire_population(
+    chemin: str | Path, carriere: str | Path | None = None, *, format_date: str | None = None
+) -> pd.DataFrame:
+    """Lit une population CSV, Excel ou Parquet (et, au besoin, sa carrière longue), puis la valide.
 
+    CSV : séparateur ``;``, ``,`` ou tabulation détecté, virgule décimale
+    admise, UTF-8 (avec ou sans BOM) ou Latin-1/Windows-1252. Dates : ISO
+    (AAAA-MM-JJ) seulement, sauf ``format_date`` (par exemple ``"%d/%m/%Y"``).
+    Toute erreur est une :class:`PopulationInvalide` qui nomme le fichier.
+    """
+    from openfisca_invalidite.population.lecture import lire_tableau
 
-def _lire(chemin: Path) -> pd.DataFrame:
-    if not chemin.exists():
-        msg = f"fichier introuvable : {chemin}"
-        raise FileNotFoundError(msg)
-    if chemin.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(chemin)
-    if chemin.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(
-            chemin,
-            dtype={"id": str, "famille_id": str, "categorie_invalidite": str, "role_famille": str},
-            keep_default_na=True,
-        )
-    msg = f"format non reconnu (CSV ou Parquet attendu) : {chemin}"
-    raise ValueError(msg)
+    df = lire_tableau(chemin)
+    try:
+        if carriere is not None:
+            try:
+                df = carriere_longue_en_colonnes(df, lire_tableau(carriere))
+            except PopulationInvalide as erreur:
+                raise erreur.dans(carriere) from None
+        return valider_population(df, format_date=format_date)
+    except PopulationInvalide as erreur:
+        if erreur.fichier is None:
+            erreur.dans(chemin)
+        raise
 
 
 def _lignes(masque: np.ndarray) -> np.ndarray:
@@ -206,12 +247,14 @@ def _refuser(df: pd.DataFrame, colonne: str, message: str, masque: np.ndarray) -
     raise PopulationInvalide(colonne, message, _lignes(masque), df["id"].to_numpy()[masque][:LIGNES_MONTREES])
 
 
-def valider_population(df: pd.DataFrame) -> pd.DataFrame:
+def valider_population(df: pd.DataFrame, *, format_date: str | None = None) -> pd.DataFrame:
     """Contrôle et normalise une population ; rend une copie prête pour le moteur.
 
     Types de sortie : ``id`` et ``famille_id`` tels quels (uniques / groupants),
     réels en float64 (salaires en float32), dates en ``datetime64[D]``,
-    ``role_famille`` complété. Lève :class:`PopulationInvalide` sinon.
+    ``role_famille`` complété. Les colonnes hors schéma sont gardées telles
+    quelles (on peut regrouper les résultats par elles). Lève
+    :class:`PopulationInvalide` sinon.
     """
     if not isinstance(df, pd.DataFrame):
         msg = "la population doit être un pandas.DataFrame"
@@ -220,15 +263,37 @@ def valider_population(df: pd.DataFrame) -> pd.DataFrame:
     df = df.reset_index(drop=True)
     sortie = pd.DataFrame(index=df.index)
     _valider_identifiants(df, sortie)
-    _valider_dates(df, sortie)
+    _valider_dates(df, sortie, format_date)
     _valider_categories(df, sortie)
     _valider_numeriques(df, sortie)
     _valider_booleens(df, sortie)
+    _valider_sexe(df, sortie)
     for colonne in salaires.values():
-        sortie[colonne] = _nombres(df, colonne, "float", 0.0, None).astype(np.float32)
+        sortie[colonne] = _nombres(df, colonne, "float", 0.0, REEL_MAXIMUM).astype(np.float32)
     _valider_fiscal(df, sortie)
     sortie["role_famille"] = _roles(df, sortie)
+    autres = [c for c in df.columns if c not in sortie.columns]
+    if autres:
+        sortie = pd.concat([sortie, df[autres]], axis=1)
     return sortie
+
+
+def verifier_periode(population: pd.DataFrame, premier_jour: str | np.datetime64, dernier_jour: str) -> None:
+    """Refuse une naissance postérieure au premier mois calculé (le dernier jour
+    ``dernier_jour`` de ce mois) ou un début d'invalidité antérieur à la naissance."""
+    naissance = population["date_naissance"].to_numpy().astype("datetime64[D]")
+    trop_tard = naissance > np.datetime64(dernier_jour, "D")
+    if trop_tard.any():
+        _refuser(
+            population,
+            "date_naissance",
+            f"naissance postérieure à la période calculée (qui commence le {premier_jour})",
+            trop_tard,
+        )
+    debut = population["date_debut_invalidite"].to_numpy().astype("datetime64[D]")
+    avant = debut < naissance
+    if avant.any():
+        _refuser(population, "date_debut_invalidite", "début d'invalidité antérieur à la naissance", avant)
 
 
 def _verifier_colonnes(df: pd.DataFrame) -> dict[int, str]:
@@ -250,7 +315,7 @@ def _verifier_colonnes(df: pd.DataFrame) -> dict[int, str]:
 def _valider_fiscal(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
     """``rfr_AAAA`` (≥ 0, renseignés), ``nbptr`` par quarts de part, ``zone_residence`` parmi ``ZONES``."""
     for colonne in colonnes_rfr(df).values():
-        sortie[colonne] = _nombres(df, colonne, "float", 0.0, None)
+        sortie[colonne] = _nombres(df, colonne, "float", 0.0, REEL_MAXIMUM)
     quarts = sortie["nbptr"].to_numpy() / QUART_DE_PART
     if (quarts != np.round(quarts)).any():
         _refuser(df, "nbptr", "nombre de parts par quarts de part attendu (1, 1.25, 1.5…)", quarts != np.round(quarts))
@@ -278,25 +343,90 @@ def _valider_identifiants(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
         _refuser(df, "id", "identifiant en double", double)
 
 
-def _valider_dates(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
-    """Dates lisibles, naissance obligatoire, invalidité vide = ``DATE_SANS_INVALIDITE``."""
+def _valider_dates(df: pd.DataFrame, sortie: pd.DataFrame, format_date: str | None) -> None:
+    """Dates sans ambiguïté : type date (Parquet, Excel) ou texte ISO AAAA-MM-JJ
+    (ou au ``format_date`` déclaré) ; naissance obligatoire ; invalidité vide =
+    ``DATE_SANS_INVALIDITE``. Un nombre dans une colonne de date est refusé."""
     for colonne in DATES:
-        brut = df[colonne]
-        dates = (
-            pd.to_datetime(brut, errors="coerce", format="mixed")
-            if brut.dtype == object or pd.api.types.is_string_dtype(brut)
-            else pd.to_datetime(brut, errors="coerce")
-        )
-        illisible = (dates.isna() & brut.notna()).to_numpy()
-        if illisible.any():
-            _refuser(df, colonne, "date illisible (AAAA-MM-JJ attendu)", illisible)
+        dates = _dates(df, colonne, format_date)
+        if colonne == "date_debut_invalidite":  # population déjà validée : 31/12/9999 = pas d'invalidité
+            dates = dates.where(dates.dt.year != DATE_SANS_INVALIDITE.astype(object).year)
         manquant = dates.isna().to_numpy()
         if colonne == "date_naissance" and manquant.any():
             _refuser(df, colonne, "valeur manquante", manquant)
+        annees = dates.dt.year.to_numpy()
+        hors = ~manquant & ((annees < ANNEES_ADMISES[0]) | (annees > ANNEES_ADMISES[1]))
+        if hors.any():
+            premiere = df[colonne][hors].iloc[0]
+            _refuser(
+                df, colonne, f"année hors de {ANNEES_ADMISES[0]}-{ANNEES_ADMISES[1]} (« {premiere} »)", np.asarray(hors)
+            )
         valeurs = dates.to_numpy().astype("datetime64[D]")
         if colonne == "date_debut_invalidite":
             valeurs = np.where(manquant, DATE_SANS_INVALIDITE, valeurs)
         sortie[colonne] = valeurs
+
+
+def _dates(df: pd.DataFrame, colonne: str, format_date: str | None) -> pd.Series:
+    brut = df[colonne]
+    if pd.api.types.is_datetime64_any_dtype(brut):
+        return pd.Series(pd.to_datetime(brut).dt.tz_localize(None) if brut.dt.tz else pd.to_datetime(brut))
+    if pd.api.types.is_numeric_dtype(brut) or pd.api.types.is_bool_dtype(brut):
+        present = brut.notna().to_numpy()
+        if present.any():
+            premiere = brut[present].iloc[0]
+            _refuser(df, colonne, f"nombre « {premiere} » dans une colonne de date (date AAAA-MM-JJ attendue)", present)
+        return pd.Series(pd.NaT, index=brut.index, dtype="datetime64[ns]")
+    return _dates_ecrites(df, colonne, format_date)
+
+
+def _dates_ecrites(df: pd.DataFrame, colonne: str, format_date: str | None) -> pd.Series:
+    """Colonne de texte (CSV) ou mêlant dates et texte (Excel)."""
+    brut = df[colonne]
+    valeurs = brut.astype(object)
+    present = valeurs.notna().to_numpy().copy()
+    genre = pd.api.types.infer_dtype(valeurs, skipna=True)
+    if genre in ("date", "datetime", "datetime64"):
+        est_date = present
+    elif genre in ("string", "empty"):
+        est_date = np.zeros(len(valeurs), dtype=bool)
+    else:  # mélange (Excel : cellules date et texte) : rare, contrôlé valeur par valeur
+        types_date = (datetime.date, np.datetime64, pd.Timestamp)
+        est_date = np.fromiter((isinstance(v, types_date) for v in valeurs), dtype=bool, count=len(valeurs))
+    texte = valeurs.where(~est_date & present).astype("string").str.strip()
+    vide = (texte == "").fillna(value=False).to_numpy(dtype=bool)
+    present = present & ~vide
+    nombre = present & ~est_date & texte.str.fullmatch(r"[-+]?\d+([.,]\d+)?").fillna(value=False).to_numpy(dtype=bool)
+    if nombre.any():
+        _refuser(
+            df,
+            colonne,
+            f"nombre « {texte[nombre].iloc[0]} » dans une colonne de date (date AAAA-MM-JJ attendue)",
+            nombre,
+        )
+    a_lire = present & ~est_date
+    if format_date is None:
+        non_iso = a_lire & ~texte.str.fullmatch(MOTIF_DATE_ISO.pattern).fillna(value=False).to_numpy(dtype=bool)
+        if non_iso.any():
+            premiere = texte[non_iso].iloc[0]
+            _refuser(
+                df,
+                colonne,
+                f"date « {premiere} » hors du format ISO AAAA-MM-JJ (un autre format se déclare : "
+                "--format-date, ou format_date=, par exemple %d/%m/%Y)",
+                non_iso,
+            )
+        lues = pd.to_datetime(texte.where(a_lire).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        attendu = "AAAA-MM-JJ"
+    else:
+        lues = pd.to_datetime(texte.where(a_lire), format=format_date, errors="coerce")
+        attendu = f"format déclaré {format_date}"
+    illisible = a_lire & lues.isna().to_numpy()
+    if illisible.any():
+        _refuser(df, colonne, f"date invalide « {texte[illisible].iloc[0]} » ({attendu})", illisible)
+    if est_date.any():
+        lues = lues.where(~est_date, pd.to_datetime(valeurs.where(est_date), errors="coerce"))
+    return pd.Series(pd.to_datetime(lues), index=brut.index)
 
 
 def _valider_categories(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
@@ -349,12 +479,27 @@ def _valider_booleens(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
         sortie[colonne] = vrai
 
 
+def _valider_sexe(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """``sexe`` facultatif : femme / homme (F / H admis) ; absent ou vide = inconnu."""
+    if "sexe" not in df.columns:
+        return
+    brut = df["sexe"]
+    texte = brut.astype(object).where(brut.notna(), "").astype(str).str.strip().str.lower()
+    texte = texte.replace({"f": "femme", "h": "homme", "m": "homme"})
+    inconnu = ~texte.isin([*SEXES, ""]).to_numpy()
+    if inconnu.any():
+        _refuser(df, "sexe", f"sexe inconnu « {brut[inconnu].iloc[0]} » (admis : femme, homme)", inconnu)
+    sortie["sexe"] = pd.Categorical(texte.where(texte != "", None), categories=SEXES)
+
+
 def _nombres(df: pd.DataFrame, colonne: str, genre: str, minimum: float | None, maximum: float | None) -> np.ndarray:
     brut = df[colonne]
+    if brut.dtype == object or pd.api.types.is_string_dtype(brut):
+        brut = _nombres_ecrits(brut)
     valeurs = pd.to_numeric(brut, errors="coerce")
     illisible = (valeurs.isna() & brut.notna()).to_numpy()
     if illisible.any():
-        premiere = brut.to_numpy()[illisible][0]
+        premiere = df[colonne].to_numpy()[illisible][0]
         _refuser(df, colonne, f"valeur non numérique « {premiere} »", illisible)
     valeurs = valeurs.to_numpy(dtype=np.float64)
     manquant = np.isnan(valeurs)
@@ -366,13 +511,23 @@ def _nombres(df: pd.DataFrame, colonne: str, genre: str, minimum: float | None, 
     if minimum is not None and (valeurs < minimum).any():
         _refuser(df, colonne, f"valeur négative ou inférieure au minimum {minimum:g}", valeurs < minimum)
     if maximum is not None and (valeurs > maximum).any():
-        _refuser(df, colonne, f"valeur supérieure au maximum {maximum:g}", valeurs > maximum)
+        premiere = valeurs[valeurs > maximum][0]
+        _refuser(df, colonne, f"valeur {premiere:g} supérieure au maximum {maximum:g}", valeurs > maximum)
     if genre == "int":
         non_entier = valeurs != np.floor(valeurs)
         if non_entier.any():
             _refuser(df, colonne, "nombre entier attendu", non_entier)
         return valeurs.astype(np.int64)
     return valeurs
+
+
+def _nombres_ecrits(brut: pd.Series) -> pd.Series:
+    """Nombres écrits en texte, à la française ou non : espaces (dont insécables)
+    ôtés, virgule décimale lue comme un point (« 1 234,5 » → 1234.5)."""
+    texte = brut.astype("string").str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    virgule = texte.str.fullmatch(r"[-+]?\d*,\d+").fillna(value=False).to_numpy(dtype=bool)
+    texte = texte.where(~virgule, texte.str.replace(",", ".", regex=False))
+    return texte.where(texte != "").astype(object).where(lambda t: t.notna(), None)
 
 
 def _roles(df: pd.DataFrame, sortie: pd.DataFrame) -> np.ndarray:

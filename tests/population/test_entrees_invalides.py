@@ -57,7 +57,7 @@ def test_identifiant_en_double(population):
 def test_date_illisible(population):
     population["date_naissance"] = population["date_naissance"].astype(str)
     population.loc[0, "date_naissance"] = "31/02/1970x"
-    refus(population, "date_naissance", "illisible", "lignes 2")
+    refus(population, "date_naissance", "ISO", "lignes 2")
 
 
 def test_csv_fautif_nomme_la_ligne(tmp_path, population):
