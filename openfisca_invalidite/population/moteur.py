@@ -15,10 +15,8 @@ calculé par la même fonction, les résultats sont donc identiques.
 from __future__ import annotations
 
 import functools
-import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +24,7 @@ from openfisca_core import periods
 from openfisca_core.simulations import SimulationBuilder
 
 from openfisca_invalidite.population.schema import (
+    MOTIF_SALAIRE,
     PopulationInvalide,
     colonnes_rfr,
     colonnes_salaire,
@@ -34,6 +33,10 @@ from openfisca_invalidite.population.schema import (
 
 if TYPE_CHECKING:
     from openfisca_core.reforms import Reform
+
+    from tqdm import tqdm
+
+    from openfisca_invalidite.population.revalorisation import Revalorisation
     from openfisca_core.simulations import Simulation
     from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
@@ -145,19 +148,34 @@ def resoudre_reforme(reforme: ReformeDemandee) -> tuple[str, type]:
     raise TypeError(msg)
 
 
-@functools.lru_cache(maxsize=8)
-def _systemes(reformes: tuple) -> dict:
-    """{scénario: système socio-fiscal}, construits une fois par processus."""
+@functools.lru_cache(maxsize=1)
+def systeme_de_base() -> TaxBenefitSystem:
     from openfisca_invalidite import CountryTaxBenefitSystem
 
-    base = CountryTaxBenefitSystem()
-    systemes = {LOI_EN_VIGUEUR: base}
+    return CountryTaxBenefitSystem()
+
+
+@functools.lru_cache(maxsize=8)
+def _systemes(reformes: tuple, revalorisation: Revalorisation | None = None, jusqua: int | None = None) -> dict:
+    """{scénario: système socio-fiscal}, construits une fois par processus.
+
+    Avec ``revalorisation``, les barèmes de chaque scénario (loi en vigueur et
+    réformes) sont revalorisés après leur dernière valeur jusqu'à l'année
+    ``jusqua`` : la réforme étudiée d'abord, la revalorisation ensuite.
+    """
+    base = systeme_de_base()
+    revaloriser = None
+    if revalorisation is not None:
+        from openfisca_invalidite.population.revalorisation import reforme_revalorisation
+
+        revaloriser = reforme_revalorisation(revalorisation, int(jusqua))
+    systemes = {LOI_EN_VIGUEUR: base if revaloriser is None else revaloriser(base)}
     for reforme in reformes:
         nom, classe = resoudre_reforme(reforme)
         if nom in systemes:
             msg = f"réforme demandée deux fois : {nom}"
             raise ValueError(msg)
-        systemes[nom] = classe(base)
+        systemes[nom] = classe(base) if revaloriser is None else revaloriser(classe(base))
     return systemes
 
 
@@ -225,7 +243,12 @@ def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> S
 
 
 def calculer_bloc(
-    bloc: pd.DataFrame, periode: str, reformes: tuple = (), variables: Sequence[str] | None = None
+    bloc: pd.DataFrame,
+    periode: str,
+    reformes: tuple = (),
+    variables: Sequence[str] | None = None,
+    revalorisation: Revalorisation | None = None,
+    jusqua: int | None = None,
 ) -> pd.DataFrame:
     """Résultats d'un bloc de familles entières : une ligne par personne, même index.
 
@@ -236,7 +259,7 @@ def calculer_bloc(
     celui du dernier mois.
     """
     mois = mois_de(periode)
-    systemes = _systemes(tuple(reformes))
+    systemes = _systemes(tuple(reformes), revalorisation, jusqua)
     sortie = {}
     # Sans revenu fiscal de référence, pas de taux de CSG : seuls les montants bruts.
     nets = bool(colonnes_rfr(bloc))
@@ -276,34 +299,43 @@ def decouper(population: pd.DataFrame, taille_bloc: int = TAILLE_BLOC) -> list[n
     return [b for b in np.split(ordre, coupures) if b.size]
 
 
-class Progression:
-    """Barre de progression en texte sur stderr (une ligne par palier de 10 %)."""
-
-    def __init__(self, total: int, *, actif: bool = True, flux: TextIO | None = None) -> None:
-        self.total, self.fait, self.actif = total, 0, actif and total > 1
-        self.flux = flux or sys.stderr
-        self.debut = time.perf_counter()
-        self.palier = -1
-
-    def avance(self, personnes: int, total_personnes: int, n: int = 1) -> None:
-        self.fait += n
-        if not self.actif:
-            return
-        pourcentage = int(100 * self.fait / self.total)
-        if pourcentage // 10 > self.palier or self.fait == self.total:
-            self.palier = pourcentage // 10
-            barre = "#" * (pourcentage // 5)
-            ecoule = time.perf_counter() - self.debut
-            print(
-                f"[simulation] [{barre:<20}] {pourcentage:3d} % — bloc {self.fait}/{self.total}, "
-                f"{_milliers(personnes)}/{_milliers(total_personnes)} personnes, {ecoule:.1f} s",
-                file=self.flux,
-                flush=True,
-            )
+class PeriodeInvalide(ValueError):
+    """Période illisible ou que les barèmes ne couvrent pas : dit avant tout calcul."""
 
 
-def _milliers(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+def barre_de_progression(total: int, *, actif: bool = True, description: str = "simulation") -> tqdm:
+    """Barre tqdm sur stderr, en personnes calculées (désactivée si ``actif`` est faux)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit=" pers.", unit_scale=True, disable=not actif, leave=False)
+
+
+def verifier_calculable(
+    population: pd.DataFrame,
+    periode: str,
+    reformes: tuple = (),
+    revalorisation: Revalorisation | None = None,
+    jusqua: int | None = None,
+) -> None:
+    """Calcule une famille sur le premier mois : une période antérieure aux
+    barèmes (ou illisible) est dite ici, avant le calcul de toute la population."""
+    from openfisca_core.errors import ParameterNotFoundError
+
+    try:
+        mois = mois_de(periode)
+    except ValueError as erreur:
+        raise PeriodeInvalide(str(erreur)) from None
+    famille = population["famille_id"].iloc[0]
+    echantillon = population[population["famille_id"] == famille]
+    try:
+        calculer_bloc(echantillon, mois[0], reformes, ("pension_invalidite",), revalorisation, jusqua)
+    except ParameterNotFoundError as erreur:
+        nom = getattr(erreur, "name", "?")
+        msg = (
+            f"période {periode} : le barème « {nom} » n'a pas de valeur à cette date "
+            f"(les barèmes du modèle commencent en 2015 ; la chaîne lit aussi les mois passés)"
+        )
+        raise PeriodeInvalide(msg) from None
 
 
 def simuler(
@@ -314,49 +346,62 @@ def simuler(
     taille_bloc: int = TAILLE_BLOC,
     moteur: str = "local",
     scheduler: str | None = None,
-    progression: bool = True,
+    progression: bool | tqdm = True,
     variables: Sequence[str] | None = None,
     valider: bool = True,
     dask_workers: int = 2,
     dask_processes: bool = True,
+    revalorisation: Revalorisation | None = None,
+    jusqua: int | None = None,
 ) -> pd.DataFrame:
     """Calcule la chaîne pour chaque personne, loi en vigueur et réformes.
 
     ``population`` : DataFrame au schéma (:mod:`.schema`), contrôlé d'abord.
     ``periode`` : ``AAAA-MM`` (un mois) ou ``AAAA`` (les 12 mois, sommés).
     ``reformes`` : noms du registre ``REFORMES``, classes ``Reform`` ou couples
-    (nom, classe). Rend un DataFrame : ``id``, ``famille_id``, ``poids``,
-    ``categorie_invalidite``, ``age``, ``tranche_age`` puis les variables
-    (voir :func:`calculer_bloc`), une ligne par ligne d'entrée, dans l'ordre.
+    (nom, classe). ``revalorisation`` (et ``jusqua``, dernière année) : barèmes
+    revalorisés après leur dernière valeur publiée
+    (:mod:`.revalorisation`). ``progression`` : barre tqdm (ou une barre
+    existante à faire avancer). Rend un DataFrame : ``id``, ``famille_id``,
+    ``poids``, ``categorie_invalidite``, ``age``, ``tranche_age`` puis les
+    variables (voir :func:`calculer_bloc`), une ligne par ligne d'entrée,
+    dans l'ordre, et les autres colonnes d'entrée non calculées.
     """
     if valider:
         population = valider_population(population)
     reformes = tuple(reformes)
     noms_scenarios(reformes)  # erreur immédiate si une réforme est inconnue
     verifier_annees_rfr(population, mois_de(periode))
+    if revalorisation is not None and jusqua is None:
+        jusqua = int(str(periode)[:4])
+    verifier_calculable(population, periode, reformes, revalorisation, jusqua)
     blocs = decouper(population, taille_bloc)
-    barre = Progression(len(blocs), actif=progression)
-    if moteur == "local":
-        morceaux, faites = [], 0
-        for positions in blocs:
-            morceaux.append(calculer_bloc(population.iloc[positions], periode, reformes, variables))
-            faites += positions.size
-            barre.avance(faites, len(population))
-    elif moteur == "dask":
-        morceaux = _simuler_dask(
-            population,
-            blocs,
-            periode,
-            reformes,
-            variables,
-            scheduler=scheduler,
-            barre=barre,
-            workers=dask_workers,
-            processes=dask_processes,
-        )
-    else:
-        msg = f"moteur inconnu « {moteur} » (local ou dask)"
-        raise ValueError(msg)
+    propre = not hasattr(progression, "update")
+    barre = barre_de_progression(len(population), actif=bool(progression)) if propre else progression
+    try:
+        if moteur == "local":
+            morceaux = []
+            for positions in blocs:
+                morceaux.append(
+                    calculer_bloc(population.iloc[positions], periode, reformes, variables, revalorisation, jusqua)
+                )
+                barre.update(positions.size)
+        elif moteur == "dask":
+            morceaux = _simuler_dask(
+                population,
+                blocs,
+                (periode, reformes, variables, revalorisation, jusqua),
+                scheduler=scheduler,
+                barre=barre,
+                workers=dask_workers,
+                processes=dask_processes,
+            )
+        else:
+            msg = f"moteur inconnu « {moteur} » (local ou dask)"
+            raise ValueError(msg)
+    finally:
+        if propre:
+            barre.close()
     calculs = pd.concat(morceaux).sort_index()
     return assembler(population, calculs)
 
@@ -382,12 +427,10 @@ def verifier_annees_rfr(population: pd.DataFrame, mois: Sequence[str]) -> None:
 def _simuler_dask(
     population: pd.DataFrame,
     blocs: list[np.ndarray],
-    periode: str,
-    reformes: tuple,
-    variables: Sequence[str] | None,
+    arguments: tuple,
     *,
     scheduler: str | None,
-    barre: Progression,
+    barre: tqdm,
     workers: int,
     processes: bool,
 ) -> list[pd.DataFrame]:
@@ -406,13 +449,12 @@ def _simuler_dask(
         futures = []
         for positions in blocs:
             donnees = client.scatter(population.iloc[positions])
-            futures.append(client.submit(calculer_bloc, donnees, periode, reformes, variables, pure=False))
-        morceaux, faites = [], 0
+            futures.append(client.submit(calculer_bloc, donnees, *arguments, pure=False))
+        morceaux = []
         for future in as_completed(futures):
             morceau = future.result()
             morceaux.append(morceau)
-            faites += len(morceau)
-            barre.avance(faites, len(population))
+            barre.update(len(morceau))
         return morceaux
     finally:
         client.close()
@@ -426,13 +468,22 @@ def tranche_age(age: np.ndarray) -> pd.Categorical:
     return pd.cut(np.asarray(age), bins=bornes, labels=noms)
 
 
+#: Colonnes d'entrée reprises en tête des résultats.
+COLONNES_IDENTITE = ("id", "famille_id", "role_famille", "poids", "categorie_invalidite")
+
+
 def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
-    resultat = population[["id", "famille_id", "role_famille", "poids", "categorie_invalidite"]].copy()
+    """Résultats : identité, âge, variables calculées, puis les autres colonnes
+    d'entrée (hors carrière) pour regrouper par elles."""
+    resultat = population[list(COLONNES_IDENTITE)].copy()
     resultat["age"] = calculs["age"].to_numpy()
     resultat["tranche_age"] = tranche_age(resultat["age"].to_numpy())
     for colonne in calculs.columns:
         if colonne != "age":
             resultat[colonne] = calculs[colonne].to_numpy()
+    entrees = [c for c in population.columns if c not in resultat.columns and not MOTIF_SALAIRE.match(str(c))]
+    if entrees:
+        resultat = pd.concat([resultat, population[entrees].set_axis(resultat.index)], axis=1)
     if len(resultat) != len(population):  # garde-fou : rien n'est perdu
         msg = f"{len(population) - len(resultat)} lignes perdues"
         raise RuntimeError(msg)
