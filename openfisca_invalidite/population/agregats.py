@@ -35,23 +35,66 @@ DIMENSIONS = ("ensemble", "categorie_invalidite", "tranche_age")
 #: Prélèvements sur la pension (montants négatifs) parmi les montants nets.
 PRELEVEMENTS = MONTANTS_NETS[1:]
 SEUIL_GAIN = 0.005  # euro : en deçà, ni gagnant ni perdant (arrondi au centime)
+#: Au-delà, une colonne de regroupement a trop de modalités : c'est une variable continue (déciles).
+MODALITES_MAXIMUM = 100
+NON_RENSEIGNE = "non renseigné"
+
+
+class ColonneInconnue(KeyError):
+    """Colonne de regroupement ou de déciles absente des résultats : le message la nomme."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def prestations_de(resultats: pd.DataFrame) -> list[str]:
+    """Prestations présentes (sommées dans le total), puis le revenu disponible s'il existe."""
     return [p for p in PRESTATIONS if p in resultats.columns]
 
 
-def _groupes(resultats: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray]]:
-    for dimension in DIMENSIONS:
+def montants_de(resultats: pd.DataFrame) -> list[str]:
+    """Montants agrégés : les prestations et, quand le modèle le calcule, le revenu disponible (net)."""
+    return [*prestations_de(resultats), *([REVENU_DISPONIBLE] if REVENU_DISPONIBLE in resultats.columns else [])]
+
+
+def verifier_colonne(resultats: pd.DataFrame, nom: str, *, numerique: bool = False) -> None:
+    """Erreur qui nomme une colonne absente (et les plus proches), jamais un oubli silencieux."""
+    import difflib
+
+    if nom not in resultats.columns:
+        proches = difflib.get_close_matches(nom, [str(c) for c in resultats.columns], n=3)
+        suggestion = f" ; voulez-vous dire : {', '.join(proches)} ?" if proches else ""
+        msg = f"colonne « {nom} » inconnue (ni une entrée ni un résultat){suggestion}"
+        raise ColonneInconnue(msg)
+    if numerique and not pd.api.types.is_numeric_dtype(resultats[nom]):
+        msg = f"colonne « {nom} » : des déciles demandent une colonne numérique"
+        raise ColonneInconnue(msg)
+
+
+def _groupes(
+    resultats: pd.DataFrame, dimensions: tuple[str, ...] = DIMENSIONS
+) -> Iterator[tuple[str, str, np.ndarray]]:
+    for dimension in dict.fromkeys(dimensions):
         if dimension == "ensemble":
             yield dimension, "ensemble", np.ones(len(resultats), dtype=bool)
             continue
+        verifier_colonne(resultats, dimension)
         valeurs = resultats[dimension]
-        for modalite in valeurs.cat.categories if hasattr(valeurs, "cat") else sorted(valeurs.unique()):
-            yield dimension, str(modalite), (valeurs == modalite).to_numpy()
+        manquant = valeurs.isna().to_numpy()
+        modalites = list(valeurs.cat.categories) if hasattr(valeurs, "cat") else sorted(valeurs.dropna().unique())
+        if len(modalites) > MODALITES_MAXIMUM:
+            msg = (
+                f"colonne « {dimension} » : {len(modalites)} valeurs distinctes, trop pour un regroupement "
+                f"(au plus {MODALITES_MAXIMUM}) ; pour une variable continue, demandez ses déciles"
+            )
+            raise ColonneInconnue(msg)
+        for modalite in modalites:
+            yield dimension, str(modalite), (valeurs == modalite).fillna(value=False).to_numpy(dtype=bool)
+        if manquant.any():
+            yield dimension, NON_RENSEIGNE, manquant
 
 
-def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
+def agreger(resultats: pd.DataFrame, nombre_mois: int = 1, dimensions: tuple[str, ...] = DIMENSIONS) -> pd.DataFrame:
     """Table longue : scenario, prestation, dimension, modalite, beneficiaires,
     cout_mensuel, cout_annuel, montant_moyen (par bénéficiaire et par mois),
     personnes (lignes du fichier).
@@ -72,7 +115,7 @@ def agreger(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
         for net in (REVENU_DISPONIBLE, *MONTANTS_NETS):
             if colonne(net, scenario) in resultats:
                 montants[net] = resultats[colonne(net, scenario)].to_numpy(dtype=np.float64)
-        for dimension, modalite, masque in _groupes(resultats):
+        for dimension, modalite, masque in _groupes(resultats, dimensions):
             w = poids[masque]
             for prestation, valeurs in montants.items():
                 v = valeurs[masque]
@@ -112,7 +155,9 @@ def gains(resultats: pd.DataFrame, scenario: str) -> np.ndarray:
     return revenu(resultats, scenario) - revenu(resultats)
 
 
-def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFrame:
+def ecarts_reformes(
+    resultats: pd.DataFrame, nombre_mois: int = 1, dimensions: tuple[str, ...] = DIMENSIONS
+) -> pd.DataFrame:
     """Une ligne par réforme × dimension × modalité : écarts de coût par prestation
     (``ecart_cout_annuel_<prestation>``, ``ecart_cout_annuel_total`` : prestations
     brutes), écart du revenu disponible (``ecart_revenu_disponible_annuel``, qui
@@ -123,7 +168,7 @@ def ecarts_reformes(resultats: pd.DataFrame, nombre_mois: int = 1) -> pd.DataFra
     lignes = []
     for scenario in scenarios_de(resultats)[1:]:
         gain = gains(resultats, scenario) / nombre_mois
-        for dimension, modalite, masque in _groupes(resultats):
+        for dimension, modalite, masque in _groupes(resultats, dimensions):
             w, g = poids[masque], gain[masque]
             gagne, perd = g > SEUIL_GAIN, g < -SEUIL_GAIN
             ligne = {"reforme": scenario, "dimension": dimension, "modalite": modalite}
@@ -154,4 +199,14 @@ def resume(agregats: pd.DataFrame) -> pd.DataFrame:
     return vue[["scenario", "prestation", "beneficiaires", "montant_moyen", "cout_annuel_M€"]].round(1)
 
 
-__all__ = ["DIMENSIONS", "LOI_EN_VIGUEUR", "agreger", "ecarts_reformes", "gains", "resume", "revenu"]
+__all__ = [
+    "DIMENSIONS",
+    "LOI_EN_VIGUEUR",
+    "ColonneInconnue",
+    "agreger",
+    "ecarts_reformes",
+    "gains",
+    "montants_de",
+    "resume",
+    "revenu",
+]

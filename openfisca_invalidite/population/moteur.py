@@ -33,12 +33,11 @@ from openfisca_invalidite.population.schema import (
 
 if TYPE_CHECKING:
     from openfisca_core.reforms import Reform
-
+    from openfisca_core.simulations import Simulation
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
     from tqdm import tqdm
 
     from openfisca_invalidite.population.revalorisation import Revalorisation
-    from openfisca_core.simulations import Simulation
-    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
     #: Une réforme demandée : nom du registre, classe ``Reform``, couple (nom, réforme) ou fabrique.
     ReformeDemandee = str | type[Reform] | tuple[str, object] | Callable[[], type]
@@ -242,7 +241,7 @@ def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> S
     return simulation
 
 
-def calculer_bloc(
+def calculer_bloc(  # noqa: PLR0917 — Dask (client.submit) passe les arguments par position
     bloc: pd.DataFrame,
     periode: str,
     reformes: tuple = (),

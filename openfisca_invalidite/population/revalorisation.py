@@ -78,7 +78,7 @@ REGLES = (
     Regle("asi.plafond_ressources.couple", "inflation", 4, -1),
     Regle("aah.montant_maximum", "inflation", 4, -1),
 )
-PASS = "references_sociales.plafond_annuel_securite_sociale"
+PASS = "references_sociales.plafond_annuel_securite_sociale"  # noqa: S105 — le plafond, pas un mot de passe
 PMSS = "references_sociales.plafond_mensuel_securite_sociale"
 MOIS_PAR_AN = 12
 
@@ -109,7 +109,7 @@ class Revalorisation:
 
     def taux(self, serie: str, annee: int) -> float:
         valeurs = sorted(getattr(self, serie))
-        retenu = valeurs[0][1]
+        retenu = min(valeurs)[1]
         for a, t in valeurs:
             if a <= annee:
                 retenu = t
@@ -137,7 +137,7 @@ class Revalorisation:
         une série absente reprend les hypothèses publiées."""
         inconnues = set(valeurs) - {*SERIES, "nom"}
         if inconnues:
-            msg = f"revalorisation : série inconnue « {sorted(inconnues)[0]} » (admises : {', '.join(SERIES)})"
+            msg = f"revalorisation : série inconnue « {min(inconnues)} » (admises : {', '.join(SERIES)})"
             raise HypothesesInvalides(msg)
         defaut = hypotheses_publiees()
         series = {}
@@ -205,7 +205,9 @@ def revaloriser_parametres(parametres: ParameterNode, revalorisation: Revalorisa
         _, valeur = _derniere(parametre)
         while date.year <= jusqua:
             taux = revalorisation.taux(regle.serie, date.year + regle.decalage)
-            valeur = round(1 + taux, regle.decimales) if regle.coefficient else round(valeur * (1 + taux), regle.decimales)
+            valeur = (
+                round(1 + taux, regle.decimales) if regle.coefficient else round(valeur * (1 + taux), regle.decimales)
+            )
             parametre.update(start=date, value=valeur)
             if regle.chemin == PMSS:
                 plafond_annuel = _parametre(parametres, PASS)

@@ -94,6 +94,9 @@ PART_ANCIENS_PENSIONNES = 0.25
 TRANCHE_ANCIENS = (62, 66.99)
 SALAIRE_MEDIAN = 16_500.0  # euros de l'année de l'arrêt, avant plafonnement au PASS
 DISPERSION_SALAIRE = 0.55
+#: Part des femmes parmi les pensionnés d'invalidité : « dont 53 % de femmes » (DREES,
+#: données au 31/12/2016, publiées le 24/07/2023 ; voir data/hypotheses_projection.yaml).
+PART_FEMMES = 0.53
 PART_PREVOYANCE = 0.92  # part des pensionnés ayant une rente de prévoyance ou d'autres ressources
 PREVOYANCE_MEDIANE = 700.0  # €/mois
 PART_TAUX_80 = 0.15  # taux d'incapacité CDAPH ≥ 80 %
@@ -128,6 +131,18 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
 
     Même taille, même mois, même graine : même population, octet pour octet.
     """
+    return _generer(taille, mois, graine)
+
+
+def generer_entrants(taille: int, annee: int, graine: int, *, age_moyen: float, ecart_type_age: float) -> pd.DataFrame:
+    """``taille`` personnes (nouveaux pensionnés et conjoints) entrées en invalidité
+    au cours de ``annee`` (date uniforme dans l'année), d'âge normal (moyenne
+    ``age_moyen``, écart type ``ecart_type_age``, borné à 20-61 ans) à l'entrée.
+    Mêmes lois que :func:`generer_population` pour le reste ; ``poids`` à fixer."""
+    return _generer(taille, f"{annee}-01", graine, entrants=(age_moyen, ecart_type_age))
+
+
+def _generer(taille: int, mois: str, graine: int, entrants: tuple[float, float] | None = None) -> pd.DataFrame:
     if taille < 1:
         msg = "taille doit être ≥ 1"
         raise ValueError(msg)
@@ -138,25 +153,7 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     nombre_conjoints = taille - nombre_pensionnes
     p = nombre_pensionnes
 
-    # Âge : tranche, puis jour uniforme dans la tranche ; la dernière tranche est celle
-    # des anciens pensionnés (62-66 ans).
-    tranches = (*TRANCHES_AGE, (*TRANCHE_ANCIENS, PART_ANCIENS_PENSIONNES))
-    bornes = np.array([(a, b) for a, b, _ in tranches])
-    parts = np.array([q for _, _, q in tranches])
-    tranche = rng.choice(len(tranches), size=p, p=parts / parts.sum())
-    ancien = tranche == len(tranches) - 1
-    age_jours = bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25
-    naissance = debut_mois - np.ceil(age_jours).astype("timedelta64[D]") - np.timedelta64(1, "D")
-    age_annees = age_jours / 365.25
-
-    noms = np.array(list(PARTS_CATEGORIES))
-    categorie = noms[rng.choice(len(noms), size=p, p=np.array(list(PARTS_CATEGORIES.values())))]
-
-    # Ancienneté en invalidité : exponentielle de moyenne 6 ans, entrée après 20 ans.
-    anciennete = np.minimum(rng.exponential(6.0, p), np.maximum(age_annees - 20.5, 0.1))
-    # Un ancien pensionné est entré en invalidité avant 62 ans.
-    anciennete = np.where(ancien, np.minimum(age_annees - 62 + anciennete, age_annees - 20.5), anciennete)
-    debut_invalidite = debut_mois - np.ceil(anciennete * 365.25).astype("timedelta64[D]")
+    naissance, debut_invalidite, _, ancien, categorie = _ages_et_debuts(rng, p, debut_mois, entrants)
     annee_arret = debut_invalidite.astype("datetime64[Y]").astype(np.int64) + 1970
     annee_naissance = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
 
@@ -197,7 +194,7 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
             "autres_ressources": autres,
         }
     )
-    annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)
+    annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul + (entrants is not None))
     carriere = _carriere(rng, annees, annee_naissance, annee_arret)
     pensionnes = pd.concat([pensionnes, pd.DataFrame(carriere)], axis=1)
 
@@ -211,6 +208,12 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
     part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
     population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
+    # Sexe (tiré en dernier : les autres colonnes ne dépendent pas de ce tirage) :
+    # PART_FEMMES des pensionnés ; le conjoint est de l'autre sexe.
+    femme = rng.uniform(size=p) < PART_FEMMES
+    demandeur = population["role_famille"].to_numpy() == "demandeur"
+    famille_femme = femme[population["famille_id"].to_numpy()]
+    population["sexe"] = np.where(demandeur == famille_femme, "femme", "homme")
     return _revenus_fiscaux(population, annee_calcul)
 
 
@@ -233,6 +236,46 @@ def _revenus_fiscaux(population: pd.DataFrame, annee_calcul: int) -> pd.DataFram
     for ecart in (2, 3):
         population[f"rfr_{annee_calcul - ecart}"] = np.round(foyer / (1 + CROISSANCE_REVENUS) ** ecart)
     return population
+
+
+def _ages_et_debuts(
+    rng: np.random.Generator, p: int, debut_mois: np.datetime64, entrants: tuple[float, float] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Naissance, début d'invalidité, âge (années), ancien pensionné, catégorie des ``p`` pensionnés."""
+    if entrants is None:
+        # Âge : tranche, puis jour uniforme dans la tranche ; la dernière tranche est celle
+        # des anciens pensionnés (62-66 ans).
+        tranches = (*TRANCHES_AGE, (*TRANCHE_ANCIENS, PART_ANCIENS_PENSIONNES))
+        bornes = np.array([(a, b) for a, b, _ in tranches])
+        parts = np.array([q for _, _, q in tranches])
+        tranche = rng.choice(len(tranches), size=p, p=parts / parts.sum())
+        ancien = tranche == len(tranches) - 1
+        age_jours = (
+            bornes[tranche, 0] * 365.25 + rng.uniform(0, 1, p) * (bornes[tranche, 1] - bornes[tranche, 0]) * 365.25
+        )
+        naissance = debut_mois - np.ceil(age_jours).astype("timedelta64[D]") - np.timedelta64(1, "D")
+        age_annees = age_jours / 365.25
+    else:
+        # Entrants : arrêt à une date uniforme de l'année, âge à l'arrêt tiré autour de l'âge moyen publié.
+        age_moyen, ecart_type = entrants
+        ancien = np.zeros(p, dtype=bool)
+        arret = debut_mois + rng.integers(0, 365, p).astype("timedelta64[D]")
+        age_a_l_arret = np.clip(rng.normal(age_moyen, ecart_type, p), 20.0, 61.9)
+        naissance = arret - np.ceil(age_a_l_arret * 365.25).astype("timedelta64[D]")
+        age_annees = age_a_l_arret
+
+    noms = np.array(list(PARTS_CATEGORIES))
+    categorie = noms[rng.choice(len(noms), size=p, p=np.array(list(PARTS_CATEGORIES.values())))]
+
+    if entrants is None:
+        # Ancienneté en invalidité : exponentielle de moyenne 6 ans, entrée après 20 ans.
+        anciennete = np.minimum(rng.exponential(6.0, p), np.maximum(age_annees - 20.5, 0.1))
+        # Un ancien pensionné est entré en invalidité avant 62 ans.
+        anciennete = np.where(ancien, np.minimum(age_annees - 62 + anciennete, age_annees - 20.5), anciennete)
+        debut_invalidite = debut_mois - np.ceil(anciennete * 365.25).astype("timedelta64[D]")
+    else:
+        debut_invalidite = arret
+    return naissance, debut_invalidite, age_annees, ancien, categorie
 
 
 def _carriere(
