@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml setup.py
 install: $(STAMP)  ## Create .venv and install the package with its test tools
 
 simulate: $(STAMP)  ## Main job: population simulation on the built-in population
-	$(BIN)/openfisca-invalidite simulate --taille $(N) --mois $(MONTH) --sortie resultats
+	$(BIN)/openfisca-invalidite simuler --taille $(N) --mois $(MONTH) --sortie resultats --ecraser
 
 lint: $(STAMP)  ## ruff (rules and format) on the code, yamllint on parameters and tests
 	$(BIN)/ruff check .

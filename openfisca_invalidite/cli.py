@@ -1,151 +1,297 @@
-"""Ligne de commande ``openfisca-invalidite``.
+"""Ligne de commande openfisca-invalidite.
 
-``openfisca-invalidite simulate`` calcule la pension d'invalidité, la MTP,
-l'ASI et l'AAH (si le modèle les contient) de chaque personne d'une
-population, pour la loi en vigueur et les réformes demandées, puis écrit les
-résultats par personne (Parquet), les agrégats pondérés (CSV), les écarts des
-réformes (CSV) et des graphiques (PNG). Sans ``--entree``, la population est
-la population synthétique intégrée (rien à télécharger).
+openfisca-invalidite simuler (alias : simulate) calcule la pension d'invalidité,
+la MTP, l'ASI et l'AAH de chaque personne d'une population, pour la loi en
+vigueur et les réformes demandées : sur un mois (--mois), une année (--annee)
+ou plusieurs années sur une population qui évolue (--annees 2026-2035). Elle
+écrit les résultats par personne (Parquet), les tables (CSV et un classeur
+Excel), des graphiques (PNG) et execution.json (commande, version, période,
+réformes, revalorisation). Sans --entree, la population est la population
+synthétique intégrée (rien à télécharger).
 
-``openfisca-invalidite reformes`` liste les réformes disponibles.
+openfisca-invalidite reformes (alias : reforms) liste les réformes disponibles.
+
+Les options sont en français ; chacune a un alias anglais (--entree/--input).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import shlex
 import sys
 import time
+import warnings
 from pathlib import Path
 
 EPILOGUE = """
 exemples :
-  openfisca-invalidite simulate --taille 100000 --mois 2025-06 --sortie resultats
-  openfisca-invalidite simulate --entree population.parquet --annee 2025 --reforme NOM --sortie r
-  openfisca-invalidite simulate --taille 1000000 --engine dask --sortie r
-  openfisca-invalidite simulate --taille 1000000 --engine dask --scheduler tcp://10.0.0.1:8786
+  openfisca-invalidite simuler --annees 2026-2035 --reforme minimum_plus_10 --sortie r
+  openfisca-invalidite simuler --entree exemples/population.csv --annees 2026-2035 --reforme minimum_plus_10 --sortie r
+  openfisca-invalidite simuler --taille 100000 --mois 2025-06 --sortie resultats
+  openfisca-invalidite simuler --entree population.xlsx --annee 2025 --grouper-par sexe --sortie r
+  openfisca-invalidite simuler --annees 2026-2030 --revalorisation aucune --sortie r
+  openfisca-invalidite simuler --taille 1000000 --moteur dask --sortie r
 
-schéma de --entree (CSV ou Parquet, une ligne par personne) : id, famille_id,
-[role_famille], poids, date_naissance, date_debut_invalidite,
+entrée (--entree : CSV, Excel ou Parquet, une ligne par personne) : id,
+famille_id, [role_famille], poids, date_naissance, date_debut_invalidite,
 categorie_invalidite, reduction_capacite_travail, duree_immatriculation,
-heures_travaillees_12_mois, [salaire_cotise_12_mois, revenus_activite,
+heures_travaillees_12_mois, [sexe, salaire_cotise_12_mois, revenus_activite,
 taux_incapacite, aah_restriction_substantielle_durable_acces_emploi,
-autres_ressources], salaire_AAAA… (ou --carriere : table longue id, annee,
-salaire_brut_annuel). Détails : docs/population.md.
+autres_ressources], salaire_AAAA... (ou --carriere : table longue id, annee,
+salaire_brut_annuel). CSV : séparateur ; ou , (détecté), virgule décimale
+admise, UTF-8 ou Latin-1. Dates : AAAA-MM-JJ, ou le format de --format-date.
+Détails : docs/population.md.
 
-sorties (dans --sortie) : personnes.parquet, agregats.csv,
-ecarts_reformes.csv (si --reforme), distribution_pensions.png,
-cout_par_prestation.png, gagnants_perdants_par_age.png (si --reforme).
-Code de sortie 2 si l'entrée est invalide (message : colonne et lignes).
+sorties (dans --sortie, dossier vide ou --ecraser) : personnes.parquet ;
+agregats.csv, ecarts_reformes.csv, deciles.csv (une période) ou annuel.csv,
+budget.csv, deciles.csv, groupes.csv, demographie.csv (plusieurs années) ;
+resultats.xlsx ; graphiques PNG ; execution.json.
+
+code de sortie 2 sur une entrée invalide : une ligne qui nomme le fichier, la
+colonne et les lignes, rien n'est écrit.
 """
+
+
+def _option(groupe: argparse._ArgumentGroup, francais: str, anglais: str, **kwargs: object) -> None:
+    groupe.add_argument(francais, anglais, **kwargs)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openfisca-invalidite", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sous = parser.add_subparsers(dest="commande", required=True)
+    sous = parser.add_subparsers(dest="commande", required=True, metavar="{simuler,reformes}")
     s = sous.add_parser(
-        "simulate",
+        "simuler",
+        aliases=["simulate"],
         help="simulation sur une population (loi en vigueur et réformes)",
         description=__doc__,
         epilog=EPILOGUE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = s.add_argument_group("population")
-    source.add_argument(
-        "--entree", metavar="FICHIER", help="population CSV ou Parquet (défaut : population synthétique)"
+    _option(source, "--entree", "--input", metavar="FICHIER", help="population CSV, Excel ou Parquet")
+    _option(source, "--carriere", "--career", metavar="FICHIER", help="carrière : id, annee, salaire_brut_annuel")
+    _option(source, "--format-date", "--date-format", metavar="FORMAT", help="format des dates (ex. %%d/%%m/%%Y)")
+    _option(
+        source, "--taille", "--size", type=int, default=100_000, help="taille de la population synthétique (100000)"
     )
-    source.add_argument(
-        "--carriere", metavar="FICHIER", help="carrière en table longue : id, annee, salaire_brut_annuel"
-    )
-    source.add_argument(
-        "--taille", type=int, default=100_000, help="taille de la population synthétique (défaut 100000)"
-    )
-    source.add_argument("--graine", type=int, default=2025, help="graine de la population synthétique (défaut 2025)")
-    quand = s.add_mutually_exclusive_group()
-    quand.add_argument("--mois", default=None, help="mois calculé AAAA-MM (défaut 2025-06)")
-    quand.add_argument("--annee", default=None, help="année calculée AAAA : 12 mois, montants sommés")
-    s.add_argument(
+    _option(source, "--graine", "--seed", type=int, default=2025, help="graine des tirages (défaut 2025)")
+
+    quand = s.add_argument_group("période (une des trois ; défaut : --mois 2025-06)").add_mutually_exclusive_group()
+    _option(quand, "--mois", "--month", default=None, help="un mois AAAA-MM")
+    _option(quand, "--annee", "--year", default=None, help="une année AAAA : 12 mois, montants sommés")
+    _option(quand, "--annees", "--years", default=None, help="plusieurs années AAAA-AAAA, population qui évolue")
+
+    scenario = s.add_argument_group("réformes et hypothèses")
+    _option(
+        scenario,
         "--reforme",
+        "--reform",
         action="append",
         default=[],
         metavar="NOM",
-        help="réforme du registre à comparer à la loi en vigueur (répétable)",
+        help="réforme à comparer à la loi en vigueur (répétable ; liste : openfisca-invalidite reformes)",
     )
-    s.add_argument("--engine", choices=("local", "dask"), default="local", help="moteur de calcul (défaut local)")
-    s.add_argument("--scheduler", metavar="ADRESSE", help="ordonnanceur Dask existant (défaut : LocalCluster)")
-    s.add_argument("--workers", type=int, default=2, help="workers du LocalCluster Dask (défaut 2)")
-    s.add_argument("--taille-bloc", type=int, default=50_000, help="personnes par bloc de familles (défaut 50000)")
-    s.add_argument("--sortie", default="resultats", help="dossier des résultats (défaut resultats)")
-    s.add_argument("--sans-graphiques", action="store_true", help="ne pas tracer les PNG")
-    s.add_argument("--silencieux", action="store_true", help="pas de barre de progression")
-    sous.add_parser("reformes", help="liste les réformes disponibles")
+    _option(
+        scenario,
+        "--revalorisation",
+        "--uprating",
+        choices=("publiee", "aucune"),
+        default="publiee",
+        help="barèmes après leur dernière valeur publiée : hypothèses publiées (défaut) ou gel",
+    )
+    _option(scenario, "--inflation", "--inflation-rate", type=float, metavar="TAUX", help="remplace l'inflation (0.02)")
+    _option(
+        scenario, "--croissance-salaires", "--wage-growth", type=float, metavar="TAUX", help="remplace le SMPT (0.025)"
+    )
+    _option(scenario, "--sans-deces", "--no-deaths", action="store_true", help="projection : pas de mortalité")
+    _option(
+        scenario, "--sans-entrees", "--no-entries", action="store_true", help="projection : pas de nouveaux pensionnés"
+    )
+
+    analyse = s.add_argument_group("analyse")
+    _option(
+        analyse,
+        "--grouper-par",
+        "--group-by",
+        action="append",
+        default=[],
+        metavar="COLONNE",
+        help="regrouper les agrégats par une colonne d'entrée ou de résultat (répétable, ou a,b)",
+    )
+    _option(analyse, "--decile-de", "--decile-of", metavar="COLONNE", help="colonne numérique des déciles")
+
+    calcul = s.add_argument_group("calcul et sorties")
+    _option(calcul, "--moteur", "--engine", choices=("local", "dask"), default="local", help="moteur (défaut local)")
+    _option(calcul, "--ordonnanceur", "--scheduler", metavar="ADRESSE", help="ordonnanceur Dask existant")
+    _option(calcul, "--processus", "--workers", type=int, default=2, help="processus du LocalCluster Dask (2)")
+    _option(calcul, "--taille-bloc", "--chunk-size", type=int, default=50_000, help="personnes par bloc (50000)")
+    _option(calcul, "--sortie", "--output", default="resultats", help="dossier des résultats (défaut resultats)")
+    _option(calcul, "--ecraser", "--overwrite", action="store_true", help="remplacer les résultats d'une exécution")
+    _option(calcul, "--sans-graphiques", "--no-plots", action="store_true", help="ne pas tracer les PNG")
+    _option(calcul, "--silencieux", "--quiet", action="store_true", help="ni barre de progression ni journal")
+    _option(calcul, "--verbeux", "--verbose", action="store_true", help="journal détaillé")
+    sous.add_parser("reformes", aliases=["reforms"], help="liste les réformes disponibles")
     return parser
+
+
+def _journal(args: argparse.Namespace) -> None:
+    niveau = logging.WARNING if args.silencieux else (logging.DEBUG if args.verbeux else logging.INFO)
+    logging.basicConfig(level=niveau, format="openfisca-invalidite : %(levelname)s : %(message)s", force=True)
+    logging.captureWarnings(capture=True)
+    warnings.simplefilter("always", UserWarning)
+    for bruyant in ("matplotlib", "distributed", "fontTools", "PIL"):
+        logging.getLogger(bruyant).setLevel(logging.WARNING)
+
+
+def _groupes(valeurs: list[str]) -> list[str]:
+    return [g.strip() for v in valeurs for g in v.split(",") if g.strip()]
+
+
+def _revalorisation(args: argparse.Namespace) -> object:
+    if args.revalorisation == "aucune":
+        return None
+    if args.inflation is None and args.croissance_salaires is None:
+        return "publiee"
+    remplace = {"nom": "hypothèses de la ligne de commande"}
+    if args.inflation is not None:
+        remplace["inflation"] = args.inflation
+    if args.croissance_salaires is not None:
+        remplace["croissance_salaires"] = args.croissance_salaires
+    return remplace
+
+
+def options_api(args: argparse.Namespace) -> dict:
+    """Les options de la ligne de commande, telles que l'API Python les reçoit."""
+    return {
+        "population": args.entree,
+        "reformes": args.reforme,
+        "taille": args.taille,
+        "graine": args.graine,
+        "revalorisation": _revalorisation(args),
+        "groupes": _groupes(args.grouper_par),
+        "decile_de": args.decile_de,
+        "format_date": args.format_date,
+        "taille_bloc": args.taille_bloc,
+        "moteur": args.moteur,
+        "scheduler": args.ordonnanceur,
+        "dask_workers": args.processus,
+        "progression": not args.silencieux,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from openfisca_invalidite.population.moteur import ReformeInconnue, reformes_disponibles
 
-    if args.commande == "reformes":
+    if args.commande in ("reformes", "reforms"):
         for nom in sorted(reformes_disponibles()):
             print(nom)
         return 0
+    _journal(args)
+    try:
+        return _simuler(args, argv)
+    except KeyboardInterrupt:
+        print("openfisca-invalidite : interrompu", file=sys.stderr)
+        return 130
+    except ReformeInconnue as erreur:
+        return _erreur(erreur)
 
+
+def _erreur(erreur: BaseException | str) -> int:
+    texte = " ".join(str(erreur).split())
+    print(f"openfisca-invalidite : erreur : {texte}", file=sys.stderr)
+    return 2
+
+
+def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
     from openfisca_invalidite.comparaison import comparer
     from openfisca_invalidite.extras import ExtraManquant, exiger
-    from openfisca_invalidite.population.agregats import resume
-    from openfisca_invalidite.population.moteur import LONGUEUR_MOIS
-    from openfisca_invalidite.population.schema import PopulationInvalide, lire_population
-    from openfisca_invalidite.population.synthetique import generer_population
+    from openfisca_invalidite.population.agregats import ColonneInconnue, resume
+    from openfisca_invalidite.population.moteur import PeriodeInvalide as PeriodeNonCouverte
+    from openfisca_invalidite.population.moteur import ReformeInconnue
+    from openfisca_invalidite.population.projection import PeriodeInvalide, projeter
+    from openfisca_invalidite.population.revalorisation import HypothesesInvalides
+    from openfisca_invalidite.population.schema import PopulationInvalide
+    from openfisca_invalidite.population.sorties import SortieInvalide, preparer_dossier
 
-    periode = args.annee or args.mois or "2025-06"
+    commande = "openfisca-invalidite " + shlex.join(sys.argv[1:] if argv is None else argv)
+    attendues = (
+        PopulationInvalide,
+        ReformeInconnue,
+        PeriodeInvalide,
+        PeriodeNonCouverte,
+        ColonneInconnue,
+        HypothesesInvalides,
+        SortieInvalide,
+        FileNotFoundError,
+    )
     debut = time.perf_counter()
+    if args.carriere and not args.entree:
+        return _erreur("--carriere demande --entree (la population synthétique a sa propre carrière)")
     try:
         # Un extra manquant arrête avant le calcul, pas après.
         if not args.sans_graphiques:
             exiger("graphiques")
-        if args.engine == "dask":
+        if args.moteur == "dask":
             exiger("dask")
-        if args.entree:
-            population = lire_population(args.entree, args.carriere)
+        dossier = preparer_dossier(Path(args.sortie), ecraser=args.ecraser)
+        options = options_api(args)
+        if args.carriere:
+            from openfisca_invalidite.population.schema import lire_population
+
+            options["population"] = lire_population(args.entree, args.carriere, format_date=args.format_date)
+        if args.annees:
+            resultat = projeter(
+                annees=args.annees,
+                deces=not args.sans_deces,
+                entrees=not args.sans_entrees,
+                commande=commande,
+                **options,
+            )
         else:
-            mois_reference = periode if len(periode) == LONGUEUR_MOIS else f"{periode}-12"
-            population = generer_population(args.taille, mois_reference, args.graine)
-        comparaison = comparer(
-            population,
-            periode,
-            args.reforme,
-            taille_bloc=args.taille_bloc,
-            moteur=args.engine,
-            scheduler=args.scheduler,
-            progression=not args.silencieux,
-            dask_workers=args.workers,
-        )
+            resultat = comparer(periode=args.annee or args.mois or "2025-06", commande=commande, **options)
     except ExtraManquant as erreur:
         ou_bien = " (ou --sans-graphiques)" if erreur.extra == "graphiques" else ""
-        print(f"openfisca-invalidite : erreur : {erreur}{ou_bien}", file=sys.stderr)
-        return 2
-    except (PopulationInvalide, ReformeInconnue, FileNotFoundError, ValueError) as erreur:
-        print(f"openfisca-invalidite : erreur : {erreur}", file=sys.stderr)
-        return 2
-    fichiers = comparaison.ecrire(Path(args.sortie), graphiques=not args.sans_graphiques)
+        return _erreur(f"{erreur}{ou_bien}")
+    except (*attendues, ValueError) as erreur:  # ValueError : garde-fous (agrégat infini, période illisible)
+        return _erreur(erreur)
+    fichiers = resultat.ecrire(dossier, graphiques=not args.sans_graphiques, deja_prepare=True)
     duree = time.perf_counter() - debut
-    import pandas as pd
-
-    with pd.option_context("display.width", 120, "display.max_columns", 20):
-        nombre = f"{len(comparaison.personnes):,}".replace(",", " ")
-        print(f"{nombre} personnes, période {periode}, {duree:.1f} s")
-        print(resume(comparaison.agregats).to_string(index=False))
-        if comparaison.reformes:
-            vue = comparaison.ecarts[comparaison.ecarts["dimension"] == "ensemble"]
-            print(
-                vue[["reforme", "ecart_cout_annuel_total", "gagnants", "perdants", "gain_moyen", "perte_moyenne"]]
-                .round(1)
-                .to_string(index=False)
-            )
+    _afficher(resultat, resume, duree)
     print("fichiers :", ", ".join(str(f) for f in fichiers))
     return 0
+
+
+def _afficher(resultat: object, resume: object, duree: float) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.width", 140, "display.max_columns", 20):
+        execution = resultat.execution
+        print(f"période {execution['periode']}, {duree:.1f} s ; revalorisation : {execution['revalorisation']}")
+        if hasattr(resultat, "annuel"):
+            total = resultat.annuel[resultat.annuel["prestation"] == "total"]
+            vue = total.pivot_table(index="annee", columns="scenario", values="cout_annuel", aggfunc="first") / 1e6
+            print("coût annuel total (M€) :")
+            print(vue.round(1).to_string())
+            if not resultat.budget.empty:
+                ecarts = resultat.budget.pivot_table(
+                    index="annee", columns="reforme", values="ecart_cout_annuel_total", aggfunc="first"
+                )
+                print("écart de coût annuel, réforme − loi en vigueur (M€) :")
+                print((ecarts / 1e6).round(1).to_string())
+                print("cumul sur la fenêtre (M€) :", (ecarts.sum() / 1e6).round(1).to_dict())
+        else:
+            print(f"{len(resultat.personnes):,} personnes".replace(",", " "))
+            print(resume(resultat.agregats).to_string(index=False))
+            if resultat.reformes:
+                vue = resultat.ecarts[resultat.ecarts["dimension"] == "ensemble"]
+                colonnes = ["reforme", "ecart_cout_annuel_total", "gagnants", "perdants", "gain_moyen", "perte_moyenne"]
+                print(vue[colonnes].round(1).to_string(index=False))
+        for avertissement in resultat.avertissements:
+            print(f"attention : {avertissement}")
 
 
 if __name__ == "__main__":

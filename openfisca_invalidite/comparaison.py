@@ -1,19 +1,23 @@
-"""Comparer la loi en vigueur et une ou plusieurs réformes sur la même population.
+"""Comparer la loi en vigueur et une ou plusieurs réformes sur la même population, pour une période.
 
 API
 ---
 ``comparer(population=None, periode="2025-06", reformes=(), *, taille=10_000,
-graine=2025, nombre_mois=None, **options) -> Comparaison``
+graine=2025, nombre_mois=None, revalorisation="publiee", groupes=(),
+decile_de=None, format_date=None, **options) -> Comparaison``
 
 - ``population`` : DataFrame au schéma de
-  :mod:`openfisca_invalidite.population.schema` (une ligne par personne), ou un
-  chemin CSV/Parquet, ou ``None`` pour la population synthétique de ``taille``
-  personnes (graine ``graine``).
+  :mod:`openfisca_invalidite.population.schema` (une ligne par personne), un
+  chemin CSV, Excel ou Parquet, ou ``None`` pour la population synthétique de
+  ``taille`` personnes (graine ``graine``), tirée pour le premier mois calculé
+  (celui que la ligne de commande tire aussi : mêmes options, mêmes nombres).
 - ``periode`` : ``"AAAA-MM"`` (un mois) ou ``"AAAA"`` (12 mois, montants sommés).
 - ``reformes`` : noms du registre ``openfisca_invalidite.reforms.REFORMES``,
   classes ``openfisca_core.reforms.Reform``, couples ``(nom, classe)`` ou
   fabriques sans argument rendant une classe. Un nom inconnu lève
   ``ReformeInconnue`` qui liste les noms disponibles.
+- ``revalorisation``, ``groupes``, ``decile_de`` : comme
+  :func:`openfisca_invalidite.population.projection.projeter`.
 - ``options`` : passées à :func:`openfisca_invalidite.population.simuler`
   (``taille_bloc``, ``moteur="dask"``, ``scheduler``, ``progression``…).
 
@@ -29,8 +33,10 @@ Le résultat :class:`Comparaison` porte :
 - ``ecarts`` : table de :func:`openfisca_invalidite.population.ecarts_reformes`
   (écart de coût par prestation, écart de revenu disponible, gagnants,
   perdants, gain et perte moyens) ;
+- ``deciles`` : gains par décile pondéré (:mod:`.population.distribution`) ;
 - ``ecart(reforme, prestation="total")`` : écart de coût annuel pondéré (€) ;
-- ``ecrire(dossier, graphiques=True)`` : Parquet, CSV et PNG.
+- ``ecrire(dossier, graphiques=True, ecraser=False)`` : Parquet, CSV, Excel, PNG
+  et ``execution.json``.
 
 Exemple ::
 
@@ -43,20 +49,30 @@ Exemple ::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openfisca_invalidite.population.agregats import agreger, ecarts_reformes, gains
-from openfisca_invalidite.population.moteur import LONGUEUR_MOIS, mois_de, scenarios_de, simuler
-from openfisca_invalidite.population.schema import lire_population
-from openfisca_invalidite.population.synthetique import generer_population
+from openfisca_invalidite.population.moteur import mois_de, noms_scenarios, scenarios_de, simuler
+from openfisca_invalidite.population.projection import (
+    ajouter_gains,
+    analyser,
+    avertir_gel,
+    decrire_revalorisation,
+    lire_revalorisation,
+    obtenir_population,
+    verifier_demandes,
+    verifier_fini,
+)
+from openfisca_invalidite.population.revalorisation import hypotheses_publiees, sources_hypotheses
+from openfisca_invalidite.population.schema import verifier_periode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
     import pandas as pd
 
     from openfisca_invalidite.population.moteur import ReformeDemandee
+    from openfisca_invalidite.population.revalorisation import Revalorisation
 
 
 @dataclass
@@ -66,6 +82,9 @@ class Comparaison:
     ecarts: pd.DataFrame
     periode: str
     nombre_mois: int
+    deciles: pd.DataFrame | None = None
+    execution: dict = field(default_factory=dict)
+    avertissements: list[str] = field(default_factory=list)
     fichiers: list = field(default_factory=list)
 
     @property
@@ -77,22 +96,40 @@ class Comparaison:
         ligne = self.ecarts[(self.ecarts["reforme"] == reforme) & (self.ecarts["dimension"] == "ensemble")]
         return float(ligne[f"ecart_cout_annuel_{prestation}"].iloc[0])
 
-    def ecrire(self, dossier: str | Path, *, graphiques: bool = True) -> list[Path]:
-        """Écrit personnes.parquet, agregats.csv, ecarts_reformes.csv (et les PNG)."""
-        dossier = Path(dossier)
-        dossier.mkdir(parents=True, exist_ok=True)
-        fichiers = [dossier / "personnes.parquet", dossier / "agregats.csv"]
-        self.personnes.to_parquet(fichiers[0], index=False)
-        self.agregats.to_csv(fichiers[1], index=False)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        tables = {"agregats": self.agregats}
         if self.reformes:
-            fichiers.append(dossier / "ecarts_reformes.csv")
-            self.ecarts.to_csv(fichiers[-1], index=False)
-        if graphiques:
-            from openfisca_invalidite.population.graphiques import tracer_tout
+            tables["ecarts_reformes"] = self.ecarts
+            if self.deciles is not None:
+                tables["deciles"] = self.deciles
+        return tables
 
-            fichiers += tracer_tout(self.personnes, self.agregats, dossier)
-        self.fichiers = fichiers
-        return fichiers
+    def ecrire(
+        self, dossier: str | Path, *, graphiques: bool = True, ecraser: bool = False, deja_prepare: bool = False
+    ) -> list[Path]:
+        """Écrit personnes.parquet, agregats.csv, ecarts_reformes.csv, deciles.csv,
+        resultats.xlsx, execution.json (et les PNG) ; voir :mod:`.population.sorties`."""
+        from openfisca_invalidite.population import sorties
+
+        tracer = None
+        if graphiques:
+
+            def tracer(chemin: Path, legende: str) -> list[Path]:
+                from openfisca_invalidite.population.graphiques import tracer_tout
+
+                deciles = self.deciles if self.reformes else None
+                return tracer_tout(self.personnes, self.agregats, chemin, legende, deciles)
+
+        self.fichiers = sorties.ecrire(
+            dossier,
+            self.tables(),
+            self.personnes,
+            self.execution,
+            graphiques=tracer,
+            ecraser=ecraser,
+            deja_prepare=deja_prepare,
+        )
+        return self.fichiers
 
 
 def comparer(
@@ -103,23 +140,64 @@ def comparer(
     taille: int = 10_000,
     graine: int = 2025,
     nombre_mois: int | None = None,
-    **options: int | str | bool | Sequence[str] | None,
+    revalorisation: str | dict | Revalorisation | None = "publiee",
+    groupes: Sequence[str] = (),
+    decile_de: str | None = None,
+    format_date: str | None = None,
+    commande: str | None = None,
+    **options: object,
 ) -> Comparaison:
     """Loi en vigueur et réformes sur la même population (voir le docstring du module)."""
-    if population is None:
-        population = generer_population(
-            taille, periode if len(str(periode)) == LONGUEUR_MOIS else f"{periode}-01", graine
-        )
-    elif isinstance(population, (str, Path)):
-        population = lire_population(population)
-    nombre_mois = nombre_mois or len(mois_de(periode))
-    personnes = simuler(population, periode, reformes, **options)
-    for reforme in scenarios_de(personnes)[1:]:
-        personnes[f"gain__{reforme}"] = gains(personnes, reforme)
+    from openfisca_invalidite.population import sorties
+
+    mois = mois_de(periode)
+    reformes = tuple(reformes)
+    noms = noms_scenarios(reformes)
+    revalo = lire_revalorisation(revalorisation)
+    groupes = list(dict.fromkeys(groupes))
+    population, decrite = obtenir_population(population, mois[0], taille, graine, format_date)
+    verifier_periode(population, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
+    verifier_demandes(population, groupes, decile_de)
+    avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
+    nombre_mois = nombre_mois or len(mois)
+    personnes = simuler(
+        population,
+        periode,
+        reformes,
+        revalorisation=revalo,
+        jusqua=int(str(periode)[:4]),
+        valider=False,
+        **options,
+    )
+    tables = analyser(personnes, nombre_mois, groupes, decile_de)
+    verifier_fini(tables)
+    execution = {
+        **sorties.execution_de_base(commande),
+        "periode": str(periode),
+        "reformes": noms[1:],
+        "revalorisation": decrire_revalorisation(revalo),
+        "revalorisation_courte": "aucune (gel)" if revalo is None else revalo.nom,
+        "sources_revalorisation": sources_hypotheses()
+        if revalo is not None and revalo == hypotheses_publiees()
+        else [],
+        "population": decrite,
+        "groupes": groupes,
+        "decile_de": decile_de or "revenu tiré des prestations (loi en vigueur)",
+        "avertissements": avertissements,
+    }
     return Comparaison(
-        personnes=personnes,
-        agregats=agreger(personnes, nombre_mois),
-        ecarts=ecarts_reformes(personnes, nombre_mois),
+        personnes=ajouter_gains(personnes),
+        agregats=tables["agregats"],
+        ecarts=tables["ecarts_reformes"],
         periode=str(periode),
         nombre_mois=nombre_mois,
+        deciles=tables["deciles"],
+        execution=execution,
+        avertissements=avertissements,
     )
+
+
+def _dernier_jour(mois: str) -> object:
+    from openfisca_core import periods
+
+    return periods.period(mois).stop

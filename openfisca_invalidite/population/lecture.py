@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from openfisca_invalidite.population.schema import PopulationInvalide
+from openfisca_invalidite.population.schema import SANS_COLONNE, PopulationInvalide
 
 journal = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ SEPARATEURS = (";", ",", "\t")
 
 def _erreur(chemin: Path, message: str) -> PopulationInvalide:
     """Erreur qui porte sur le fichier entier (aucune colonne en cause)."""
-    return PopulationInvalide("—", message, fichier=chemin)
+    return PopulationInvalide(SANS_COLONNE, message, fichier=chemin)
 
 
 def lire_tableau(chemin: str | Path) -> pd.DataFrame:

@@ -339,7 +339,7 @@ def projeter(
                     **({} if mouvements is None else {k: v for k, v in mouvements.en_dict().items() if k != "annee"}),
                 }
             )
-            journal.info("projection %s : %d personnes", annee, len(population))
+            journal.debug("projection %s : %d personnes", annee, len(population))
     finally:
         barre.close()
     tables = {

@@ -128,6 +128,8 @@ MOTIF_SALAIRE = re.compile(r"^salaire_(\d{4})$")
 MOTIF_RFR = re.compile(r"^rfr_(\d{4})$")
 #: Plus petite fraction de part de quotient familial.
 QUART_DE_PART = 0.25
+#: Colonne d'une erreur qui porte sur le fichier entier.
+SANS_COLONNE = "—"
 #: Lignes fautives (et leurs ``id``) citées dans le message ; au-delà : « et N autres ».
 LIGNES_MONTREES = 5
 
@@ -152,9 +154,9 @@ class PopulationInvalide(ValueError):
         super().__init__(self._texte())
 
     def _texte(self) -> str:
-        texte = f"colonne « {self.colonne} » : {self.message}"
+        texte = self.message if self.colonne == SANS_COLONNE else f"colonne « {self.colonne} » : {self.message}"
         if self.fichier:
-            texte = f"fichier « {self.fichier} », {texte}"
+            texte = f"fichier « {self.fichier} »{' :' if self.colonne == SANS_COLONNE else ','} {texte}"
         if self.lignes:
             montrees = ", ".join(str(i) for i in self.lignes[:LIGNES_MONTREES])
             texte += f" — lignes {montrees}"
