@@ -59,11 +59,11 @@ from openfisca_invalidite.population.projection import (
     decrire_revalorisation,
     lire_revalorisation,
     obtenir_population,
+    verifier_dates,
     verifier_demandes,
     verifier_fini,
 )
 from openfisca_invalidite.population.revalorisation import hypotheses_publiees, sources_hypotheses
-from openfisca_invalidite.population.schema import verifier_periode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -156,7 +156,7 @@ def comparer(
     revalo = lire_revalorisation(revalorisation)
     groupes = list(dict.fromkeys(groupes))
     population, decrite = obtenir_population(population, mois[0], taille, graine, format_date)
-    verifier_periode(population, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
+    verifier_dates(population, decrite, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
     verifier_demandes(population, groupes, decile_de)
     avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
     nombre_mois = nombre_mois or len(mois)

@@ -65,7 +65,12 @@ from openfisca_invalidite.population.revalorisation import (
     hypotheses_publiees,
     sources_hypotheses,
 )
-from openfisca_invalidite.population.schema import lire_population, valider_population, verifier_periode
+from openfisca_invalidite.population.schema import (
+    PopulationInvalide,
+    lire_population,
+    valider_population,
+    verifier_periode,
+)
 from openfisca_invalidite.population.synthetique import generer_population
 
 if TYPE_CHECKING:
@@ -131,8 +136,21 @@ def obtenir_population(
         decrite = {"source": "population synthétique intégrée", "taille": taille, "graine": graine, "mois_tirage": mois}
         return valider_population(generer_population(taille, mois, graine)), decrite
     if isinstance(population, (str, Path)):
-        return lire_population(population, format_date=format_date), {"source": str(population)}
+        return lire_population(population, format_date=format_date), {
+            "source": str(population),
+            "fichier": str(population),
+        }
     return valider_population(population, format_date=format_date), {"source": "DataFrame", "lignes": len(population)}
+
+
+def verifier_dates(population: pd.DataFrame, decrite: dict, premier_jour: str, dernier_jour: str) -> None:
+    """:func:`.schema.verifier_periode`, l'erreur rattachée au fichier lu s'il y en a un."""
+    try:
+        verifier_periode(population, premier_jour, dernier_jour)
+    except PopulationInvalide as erreur:
+        if decrite.get("fichier"):
+            erreur.dans(decrite["fichier"])
+        raise
 
 
 def colonnes_de_resultat(population: pd.DataFrame) -> list[str]:
@@ -292,7 +310,7 @@ def projeter(
     revalo = lire_revalorisation(revalorisation)
     groupes = list(dict.fromkeys(groupes))
     population, decrite = obtenir_population(population, f"{liste[0]}-01", taille, graine, format_date)
-    verifier_periode(population, f"{liste[0]}-01-01", f"{liste[0]}-01-31")
+    verifier_dates(population, decrite, f"{liste[0]}-01-01", f"{liste[0]}-01-31")
     verifier_demandes(population, groupes, decile_de)
     avertissements = avertir_gel(revalo, f"{liste[-1]}-12-31")
     rng = np.random.default_rng([graine, 1])

@@ -35,7 +35,27 @@ MANIFESTE = "execution.json"
 CLASSEUR = "resultats.xlsx"
 PERSONNES = "personnes.parquet"
 #: Fichiers qu'une exécution peut écrire (outre ceux listés par son manifeste).
-SUFFIXES_ECRITS = (".csv", ".png", ".parquet", ".xlsx", ".json")
+NOMS_ECRITS = frozenset(
+    {
+        PERSONNES,
+        CLASSEUR,
+        MANIFESTE,
+        *(
+            f"{nom}.csv"
+            for nom in ("agregats", "ecarts_reformes", "deciles", "annuel", "budget", "groupes", "demographie")
+        ),
+        *(
+            f"{nom}.png"
+            for nom in (
+                "distribution_pensions",
+                "cout_par_prestation",
+                "gagnants_perdants_par_age",
+                "gains_par_decile",
+                "budget",
+            )
+        ),
+    }
+)
 CLE_METADONNEES = b"openfisca_invalidite.execution"
 
 
@@ -65,16 +85,16 @@ def execution_de_base(commande: str | None = None) -> dict:
 
 
 def _nos_fichiers(dossier: Path) -> list[Path]:
-    """Fichiers d'une exécution précédente : ceux de son manifeste, sinon ceux aux suffixes que nous écrivons."""
+    """Fichiers d'une exécution précédente : ceux de son manifeste et ceux qui portent un nom que nous écrivons."""
+    noms = set(NOMS_ECRITS)
     manifeste = dossier / MANIFESTE
     if manifeste.is_file():
         try:
-            noms = json.loads(manifeste.read_text(encoding="utf-8")).get("fichiers", {})
-        except (ValueError, OSError):
-            noms = None
-        if isinstance(noms, dict):
-            return [*(dossier / nom for nom in noms if (dossier / nom).is_file()), manifeste]
-    return [f for f in dossier.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES_ECRITS]
+            listes = json.loads(manifeste.read_text(encoding="utf-8")).get("fichiers", {})
+        except (ValueError, OSError, AttributeError):
+            listes = {}
+        noms |= {str(nom) for nom in listes if "/" not in str(nom)}
+    return [dossier / nom for nom in sorted(noms) if (dossier / nom).is_file()]
 
 
 def preparer_dossier(dossier: str | Path, *, ecraser: bool = False) -> Path:
