@@ -57,10 +57,18 @@ def _option(groupe: argparse._ArgumentGroup, francais: str, anglais: str, **kwar
     groupe.add_argument(francais, anglais, **kwargs)
 
 
+def _aide(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--aide", "--help", action="help", help="affiche cette aide et quitte")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="openfisca-invalidite", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="openfisca-invalidite",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
     )
+    _aide(parser)
     sous = parser.add_subparsers(dest="commande", required=True, metavar="{simuler,reformes}")
     s = sous.add_parser(
         "simuler",
@@ -69,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         description=__doc__,
         epilog=EPILOGUE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
     )
+    _aide(s)
     source = s.add_argument_group("population")
     _option(source, "--entree", "--input", metavar="FICHIER", help="population CSV, Excel ou Parquet")
     _option(source, "--carriere", "--career", metavar="FICHIER", help="carrière : id, annee, salaire_brut_annuel")
@@ -133,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     _option(calcul, "--sans-graphiques", "--no-plots", action="store_true", help="ne pas tracer les PNG")
     _option(calcul, "--silencieux", "--quiet", action="store_true", help="ni barre de progression ni journal")
     _option(calcul, "--verbeux", "--verbose", action="store_true", help="journal détaillé")
-    sous.add_parser("reformes", aliases=["reforms"], help="liste les réformes disponibles")
+    _aide(sous.add_parser("reformes", aliases=["reforms"], help="liste les réformes disponibles", add_help=False))
     return parser
 
 

@@ -71,7 +71,35 @@ def test_entree_invalide_code_2(tmp_path, capsys, petite_population):
 
 def test_aide_documentee(capsys):
     with pytest.raises(SystemExit):
-        cli.main(["simulate", "--help"])
+        cli.main(["simuler", "--help"])
     aide = capsys.readouterr().out
-    for option in ("--taille", "--mois", "--annee", "--entree", "--reforme", "--engine", "--scheduler", "--sortie"):
-        assert option in aide
+    for francaise, anglaise in (
+        ("--taille", "--size"),
+        ("--mois", "--month"),
+        ("--annee", "--year"),
+        ("--annees", "--years"),
+        ("--entree", "--input"),
+        ("--reforme", "--reform"),
+        ("--moteur", "--engine"),
+        ("--ordonnanceur", "--scheduler"),
+        ("--sortie", "--output"),
+        ("--ecraser", "--overwrite"),
+        ("--revalorisation", "--uprating"),
+        ("--grouper-par", "--group-by"),
+        ("--decile-de", "--decile-of"),
+        ("--format-date", "--date-format"),
+    ):
+        assert any(f"  {francaise}" in ligne and f", {anglaise}" in ligne for ligne in aide.splitlines()), francaise
+    # Texte brut : ni balisage reStructuredText ni rôles Sphinx.
+    for balise in ("``", ":func:", ":mod:", ":class:", "show this help"):
+        assert balise not in aide
+
+
+def test_alias_anglais_memes_resultats(tmp_path, capsys):
+    francais, anglais = tmp_path / "fr", tmp_path / "en"
+    assert cli.main(["simuler", "--taille", "200", "--mois", "2025-06", "--sortie", str(francais), "--silencieux"]) == 0
+    assert cli.main(["simulate", "--size", "200", "--month", "2025-06", "--output", str(anglais), "--quiet"]) == 0
+    capsys.readouterr()
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(francais / "personnes.parquet"), pd.read_parquet(anglais / "personnes.parquet")
+    )

@@ -86,7 +86,7 @@ def test_revenu_disponible_quand_il_existe():
 
 
 def test_colonne_mal_orthographiee_nommee(petite_population):
-    with pytest.raises(ColonneInconnue, match="« sex » inconnue.*sexe"):
+    with pytest.raises(ColonneInconnue, match=r"« sex » inconnue.*sexe"):
         comparer(petite_population, "2025-06", groupes=["sex"], progression=False)
     with pytest.raises(ColonneInconnue, match="« revenus_activit » inconnue"):
         comparer(petite_population, "2025-06", decile_de="revenus_activit", progression=False)

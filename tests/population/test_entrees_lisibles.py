@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from openfisca_invalidite import cli
-from openfisca_invalidite.population import moteur
-from openfisca_invalidite.population import generer_population, lire_population, simuler
+from openfisca_invalidite.population import generer_population, lire_population, moteur, simuler
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +95,7 @@ def test_entier_dans_une_colonne_date_parquet(capsys, tmp_path, population):
         ("duree_immatriculation", 3e9, "supérieure au maximum"),
     ],
 )
-def test_nombre_qui_deborde(capsys, tmp_path, population, colonne, valeur, fragment):
+def test_nombre_qui_deborde(capsys, tmp_path, population, colonne, valeur, fragment):  # noqa: PLR0917 — paramètres pytest
     fautive = population.copy()
     fautive[colonne] = fautive[colonne].astype(np.float64)
     fautive.loc[7, colonne] = valeur
