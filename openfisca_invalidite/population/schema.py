@@ -13,8 +13,9 @@ colonne                                       type      obligatoire  sens
                                                                      (défaut : 1re personne de la famille
                                                                      demandeur, 2e conjoint, autres enfants)
 ``poids``                                     réel > 0  oui          poids de sondage (personnes représentées)
-``date_naissance``                            date      oui          AAAA-MM-JJ
+``date_naissance``                            date      oui          AAAA-MM-JJ (ou format déclaré)
 ``date_debut_invalidite``                     date      oui          vide = pas d'invalidité
+``sexe``                                      texte     non          femme / homme (mortalité des projections)
 ``categorie_invalidite``                      texte     oui          non_classe, categorie_1, 2 ou 3
 ``reduction_capacite_travail``                réel 0-1  oui
 ``duree_immatriculation``                     entier≥0  oui          mois
@@ -50,10 +51,14 @@ colonnes ``salaire_AAAA``. ``en_couple`` (famille) se déduit : la famille a
 deux parents (demandeur et conjoint).
 
 Une entrée fautive (colonne manquante, type illisible, valeur manquante,
-montant négatif, catégorie inconnue, identifiant en double, famille à plus de
-deux parents…) arrête tout avec :class:`PopulationInvalide`, dont le message
-nomme la colonne et les premières lignes fautives (numéros de ligne du fichier,
-la première ligne de données étant la ligne 2 d'un CSV, et les ``id``).
+montant négatif ou trop grand pour OpenFisca, poids démesuré, date non ISO
+sans format déclaré, date impossible, nombre dans une colonne de date,
+catégorie inconnue, identifiant en double, famille à plus de deux parents…)
+arrête tout avec :class:`PopulationInvalide`, dont le message (une ligne)
+nomme le fichier quand il est connu, la colonne et les premières lignes
+fautives (numéros de ligne du fichier, la première ligne de données étant la
+ligne 2 d'un CSV, et les ``id``). Les autres colonnes sont gardées telles
+quelles.
 Rien n'est écarté en silence : chaque ligne d'entrée est une ligne de sortie.
 """
 
