@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     Chemin = tuple[str | int, ...]
 
 # Bornes d'une requête : l'API sert à expliquer des cas, pas à simuler une
-# population (pour cela : ``openfisca-invalidite simulate``).
+# population (pour cela : ``openfisca-invalidite simuler``).
 TAILLE_MAXIMALE_REQUETE = 2 * 1024 * 1024  # octets, au-delà : 413
 PERSONNES_MAXIMUM = 500
 VALEURS_MAXIMUM = 50_000  # valeurs (variable × période) d'entrée, toutes entités
@@ -152,7 +152,7 @@ def _compter_personnes(pluriel: str, instances: dict) -> int:
         raise _erreur(
             [pluriel],
             f"{len(instances)} personnes : au plus {PERSONNES_MAXIMUM} par requête "
-            "(pour une population, utiliser « openfisca-invalidite simulate »).",
+            "(pour une population, utiliser « openfisca-invalidite simuler »).",
             CODE_TROP_GRAND,
         )
     return max(len(instances), 1)
