@@ -175,8 +175,8 @@ def comparer(
         **sorties.execution_de_base(commande),
         "periode": str(periode),
         "reformes": noms[1:],
-        "revalorisation": decrire_revalorisation(revalo),
-        "revalorisation_courte": "aucune (gel)" if revalo is None else revalo.nom,
+        "revalorisation": decrire_revalorisation(revalo, str(_dernier_jour(mois[-1]))),
+        "revalorisation_courte": decrire_revalorisation(revalo, str(_dernier_jour(mois[-1]))).split(" — ")[0],
         "sources_revalorisation": sources_hypotheses()
         if revalo is not None and revalo == hypotheses_publiees()
         else [],

@@ -187,10 +187,13 @@ def avertir_gel(revalorisation: Revalorisation | None, dernier_jour: str) -> lis
     return [message]
 
 
-def decrire_revalorisation(revalorisation: Revalorisation | None) -> str:
-    return (
-        "aucune (barèmes gelés à leur dernière valeur publiée)" if revalorisation is None else revalorisation.decrire()
-    )
+def decrire_revalorisation(revalorisation: Revalorisation | None, dernier_jour: str) -> str:
+    """La revalorisation telle que les sorties l'écrivent (sans objet si tout barème est publié sur la période)."""
+    if not baremes_geles(systeme_de_base(), dernier_jour):
+        return "sans objet (chaque barème a une valeur publiée sur toute la période)"
+    if revalorisation is None:
+        return "aucune (barèmes gelés à leur dernière valeur publiée)"
+    return revalorisation.decrire()
 
 
 def analyser(
@@ -372,8 +375,8 @@ def projeter(
         "periode": f"{liste[0]}-{liste[-1]} (années civiles, 12 mois chacune)",
         "annees": liste,
         "reformes": noms[1:],
-        "revalorisation": decrire_revalorisation(revalo),
-        "revalorisation_courte": "aucune (gel)" if revalo is None else revalo.nom,
+        "revalorisation": decrire_revalorisation(revalo, f"{liste[-1]}-12-31"),
+        "revalorisation_courte": decrire_revalorisation(revalo, f"{liste[-1]}-12-31").split(" — ")[0],
         "sources_revalorisation": sources_hypotheses()
         if revalo is not None and revalo == hypotheses_publiees()
         else [],
