@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from openfisca_invalidite.population.agregats import SEUIL_GAIN, gains, revenu, verifier_colonne
-from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, scenarios_de
+from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, REVENU_DISPONIBLE, scenarios_de
 
 NOMBRE_DECILES = 10
-REVENU_DES_PRESTATIONS = "revenu des prestations"
+#: Variable des déciles sans revenu disponible calculé : la somme des prestations versées.
+REVENU_DES_PRESTATIONS = "somme des prestations"
 
 
 def deciles(resultats: pd.DataFrame, decile_de: str | None = None) -> np.ndarray:
@@ -53,7 +54,10 @@ def gains_par_decile(resultats: pd.DataFrame, nombre_mois: int = 1, decile_de: s
     rang = deciles(resultats, decile_de)
     poids = resultats["poids"].to_numpy(dtype=np.float64)
     variable = revenu(resultats) / nombre_mois if decile_de is None else _numerique(resultats, decile_de)
-    nom_variable = REVENU_DES_PRESTATIONS if decile_de is None else decile_de
+    if decile_de is not None:
+        nom_variable = decile_de
+    else:
+        nom_variable = REVENU_DISPONIBLE if REVENU_DISPONIBLE in resultats.columns else REVENU_DES_PRESTATIONS
     lignes = []
     for reforme in scenarios_de(resultats)[1:]:
         gain = gains(resultats, reforme) / nombre_mois
