@@ -46,7 +46,11 @@ def comparaison(petite_population, reforme_test):
 def test_gains_par_decile_additifs(comparaison, reforme_test):
     nom = reforme_test[0]
     table = comparaison.deciles
-    assert list(table["decile"]) == list(range(1, 11))
+    # Décile 0 : les personnes sans revenu de ces prestations dans aucun scénario (conjoints,
+    # anciens pensionnés) ; les 10 déciles des personnes concernées sont tous peuplés.
+    assert list(table["decile"]) == list(range(11))
+    assert (table.query("decile > 0")["personnes"] > 0).all()
+    assert table.query("decile == 0")["maximum"].iloc[0] == 0
     p = comparaison.personnes
     assert table["personnes"].sum() == pytest.approx(p["poids"].sum())
     ensemble = comparaison.ecarts.query("dimension == 'ensemble' and reforme == @nom").iloc[0]
@@ -69,6 +73,25 @@ def test_regroupement_par_toute_colonne(comparaison):
     assert set(par_sexe["modalite"]) == {"femme", "homme"}
     assert par_sexe["cout_annuel"].sum() == pytest.approx(ensemble["cout_annuel"].iloc[0])
     assert {"sexe", "role_famille"} <= set(comparaison.ecarts["dimension"])
+
+
+def test_champ_des_deciles():
+    # Deux personnes sans revenu dans aucun scénario : hors champ (décile 0) par défaut,
+    # classées avec les autres si le champ est « tous » ; une troisième ne gagne qu'avec la réforme.
+    resultats = pd.DataFrame(
+        {
+            "poids": [1.0] * 12,
+            "pension_invalidite": [0.0, 0.0, 0.0, *np.arange(1.0, 10.0)],
+            "pension_invalidite__r": [0.0, 0.0, 5.0, *np.arange(1.0, 10.0)],
+        }
+    )
+    rang = deciles(resultats)
+    np.testing.assert_array_equal(rang[:2], [0, 0])
+    assert rang[2] == 1  # revenu nul sous la loi en vigueur, concerné par la réforme
+    assert (rang[2:] >= 1).all()
+    assert (deciles(resultats, champ="tous") >= 1).all()
+    with pytest.raises(ValueError, match="champ des déciles inconnu"):
+        deciles(resultats, champ="menages")
 
 
 def test_revenu_disponible_quand_il_existe():
