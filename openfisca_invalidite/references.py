@@ -2,37 +2,87 @@
 
 Un seul endroit pour les adresses : une variable écrit
 ``reference = articles("L341-1", "R341-2")`` et obtient, pour chaque article,
-« Code de la sécurité sociale, article L341-1 — <adresse> ». Les adresses
-d'article (LEGIARTI) pointent vers l'article lui-même ; pour les
-autres, l'adresse est celle du code sur Légifrance et l'article est nommé dans
-le texte.
+« Code de la sécurité sociale, article L341-1 — <adresse> ». Chaque adresse
+pointe vers l'article lui-même sur Légifrance : la version en vigueur
+(identifiant LEGIARTI, relevé dans la base LEGI de la DILA) ou, pour une
+règle abrogée, la version datée que cite le nom (« R341-17 (2011) »). Les
+textes non codifiés pointent vers l'article du Journal officiel ou le texte
+JORF daté. Un article absent de ``ADRESSES`` retombe sur le code entier :
+``tests/test_references.py`` le refuse.
 """
 
+LEGIFRANCE_ARTICLE = "https://www.legifrance.gouv.fr/codes/article_lc/"
 CODE_SECURITE_SOCIALE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006073189"
 
-ADRESSES = {
-    "R313-5": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006749148",
-    "R341-4": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000024106812",
-    "R341-5": "https://tricoteuses.fr/legifrance/articles/LEGIARTI000006749311",
-    "R341-17": "https://www.doctrine.fr/l/texts/codes/LEGITEXT000006073189/articles/LEGIARTI000006749324",
-    "D161-2-1-9": "https://www.legifrance.gouv.fr/codes/id/LEGISCTA000006194202",
-    "D815-19": "https://lexbase.fr/texte-de-loi/code-de-la-securite-socialed81519/L7919LZC.html",
-    "R815-58": "https://www.weka.fr/base-juridique/code_CSS_LEGISCTA000006156776.html",
-    "D821-1": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000023097719",
-    "D821-2": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000039211076",
-    "D161-5": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006735338",
-    "R341-17 (2023)": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000047908363",
-    "LFSS 2026 art. 105": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000053227007",
-    "LFRSS 2023 art. 11": "https://legal.tricoteuses.fr/articles/JORFARTI000047445098",
+#: Code de la sécurité sociale : numéro → identifiant LEGIARTI de la version citée.
+ARTICLES_CSS = {
+    "D161-2-1-9": "LEGIARTI000047634502",
+    "D815-19": "LEGIARTI000042956446",
+    "D821-1": "LEGIARTI000023097719",
+    "D821-1-2": "LEGIARTI000030443726",
+    "D821-2": "LEGIARTI000047543983",
+    "L161-17-2": "LEGIARTI000053280889",
+    "L161-25": "LEGIARTI000031781092",
+    "L241-3": "LEGIARTI000051289018",
+    "L341-1": "LEGIARTI000041398968",
+    "L341-2": "LEGIARTI000041398963",
+    "L341-3": "LEGIARTI000031687176",
+    "L341-4": "LEGIARTI000006742597",
+    "L341-5": "LEGIARTI000006742598",
+    "L341-6": "LEGIARTI000031688452",
+    "L341-12": "LEGIARTI000044629850",
+    "L341-15": "LEGIARTI000047453137",
+    "L341-16": "LEGIARTI000047453121",
+    "L351-1": "LEGIARTI000023035688",
+    "L351-1-5": "LEGIARTI000047449233",
+    "L815-1": "LEGIARTI000047453234",
+    "L815-24": "LEGIARTI000041474271",
+    "L815-24-1": "LEGIARTI000041474269",
+    "L815-25": "LEGIARTI000006745341",
+    "L821-1": "LEGIARTI000051289863",
+    "L821-2": "LEGIARTI000048850210",
+    "L821-3": "LEGIARTI000046194125",
+    "R313-5": "LEGIARTI000045250320",
+    "R341-2": "LEGIARTI000045250316",
+    "R341-4": "LEGIARTI000045250301",
+    "R341-5": "LEGIARTI000024106823",
+    "R341-6": "LEGIARTI000006750015",
+    "R341-11": "LEGIARTI000045250277",
+    "R341-12": "LEGIARTI000006749318",
+    "R341-14": "LEGIARTI000045250272",
+    "R341-17": "LEGIARTI000047908363",
+    # Rédaction du décret 2011-615, en vigueur du 1er juin 2011 au 31 mars 2022
+    # (reprise sans changement de fond le 8 juillet 2019, LEGIARTI000038787015).
+    "R341-17 (2011)": "LEGIARTI000024106802",
+    "R351-9": "LEGIARTI000053335598",
+    "R532-3": "LEGIARTI000041419421",
+    "R815-1": "LEGIARTI000047633276",
+    "R815-22": "LEGIARTI000047770487",
+    "R815-58": "LEGIARTI000042964313",
+    "R815-59": "LEGIARTI000042964327",
+    "R821-1": "LEGIARTI000006754135",
+    "R821-4-1": "LEGIARTI000046832999",
 }
+
+#: Textes non codifiés : intitulé → adresse de l'article ou du texte au Journal officiel.
+TEXTES = {
+    "Décret 2022-42": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000045038484",
+    "Décret 2022-1694": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046830041",
+    "Loi 2022-1158 art. 9": "https://www.legifrance.gouv.fr/loda/article_lc/LEGIARTI000046188473",
+    "Loi 2022-1158 art. 10": "https://www.legifrance.gouv.fr/eli/loi/2022/8/16/2022-1158/jo/article_10",
+    "LFRSS 2023 art. 11": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000047445098",
+    "LFSS 2026 art. 105": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000053227007",
+}
+
+ADRESSES = {numero: LEGIFRANCE_ARTICLE + identifiant for numero, identifiant in ARTICLES_CSS.items()} | TEXTES
 
 
 def articles(*numeros: str) -> list[str]:
     """Références lisibles par un juriste : code, article, adresse."""
     return [
-        f"Code de la sécurité sociale, article {numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
-        if not numero.startswith(("LFRSS", "LFSS", "Loi", "Décret"))
-        else f"{numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
+        f"{numero} — {ADRESSES[numero]}"
+        if numero in TEXTES
+        else f"Code de la sécurité sociale, article {numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
         for numero in numeros
     ]
 
