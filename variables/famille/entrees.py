@@ -20,8 +20,13 @@ class en_couple(Variable):
     documentation = """
     Même sens que dans OpenFisca-France. Mariés, pacsés et concubins sont
     traités de même pour les plafonds de ressources de l'ASI (D815-19) et de
-    l'AAH conjugalisée (D821-2).
+    l'AAH conjugalisée (D821-2). Donné, il prime ; sinon il se déduit de la
+    famille : en couple si elle compte deux parents (le rôle « parents » réunit
+    le demandeur et son conjoint), comme le fait le moteur de population.
     """
+
+    def formula(famille, _period):
+        return famille.nb_persons(Famille.PARENT) > 1
 
 
 class maries(Variable):
