@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 JOUR = "datetime64[D]"
 
+#: Mois d'une année civile (calendrier, non une règle).
+MOIS_PAR_AN = 12
+
 
 def annee(dates: np.ndarray) -> np.ndarray:
     """Année civile d'un tableau de dates ``datetime64``."""
@@ -167,3 +170,31 @@ def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
 
 #: Année de la date par défaut de ``date_debut_invalidite`` (31/12/9999) : pas d'invalidité.
 ANNEE_SANS_ARRET = 9999
+
+
+def revalorisation_des_salaires(
+    annee_salaire: int, jusqua: np.ndarray, coefficients: Parameter, anticipees: Parameter
+) -> np.ndarray:
+    """Coefficient qui revalorise le salaire de ``annee_salaire`` jusqu'à ``jusqua``
+    (date propre à chaque personne, incluse).
+
+    Produit des ``coefficients`` datés après le 31 décembre de l'année (L341-6
+    revalorise au 1er avril « les salaires servant de base au calcul des
+    pensions » : un salaire ne sert de base qu'une fois son année civile close,
+    R341-4). Une revalorisation anticipée datée dans l'année (``anticipees``
+    vrai à sa date d'effet : +4 % au 1er juillet 2022) est une avance imputée
+    sur la revalorisation suivante ; le salaire de l'année, qui ne l'a pas
+    reçue, en reçoit le montant avec cette revalorisation suivante (1er avril
+    2023 : 1,04 × 1,056 / 1,04 = 1,056 pour un salaire de 2022).
+    """
+    jusqua = np.asarray(jusqua).astype(JOUR)
+    fin_annee = np.datetime64(f"{annee_salaire}-12-31", "D")
+    coefficient = indice_cumule(coefficients, jusqua) / indice_cumule(coefficients, fin_annee)
+    dates, valeurs = valeurs_datees(coefficients)
+    dates_anticipees, drapeaux = valeurs_datees(anticipees)
+    for date in dates_anticipees[(drapeaux == 1) & (annee(dates_anticipees) == annee_salaire)]:
+        rang = int(np.searchsorted(dates, date, side="left"))
+        if rang >= len(dates) or dates[rang] != date or rang + 1 >= len(dates):
+            continue
+        coefficient = np.where(jusqua >= dates[rang + 1], coefficient * valeurs[rang], coefficient)
+    return coefficient

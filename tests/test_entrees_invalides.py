@@ -82,3 +82,32 @@ def test_sans_date_d_invalidite_pas_de_pension(tbs, situation):
     simulation = construire(tbs, situation)
     assert simulation.calculate("pension_invalidite_condition_reconnaissance", MOIS)[0] == False  # noqa: E712
     assert simulation.calculate("pension_invalidite", MOIS)[0] == 0
+
+
+def test_date_effet_anterieure_a_l_arret(tbs, situation):
+    """R341-12 : la pension prend effet quand l'invalidité est appréciée, jamais avant l'arrêt de travail."""
+    arret = situation["individus"]["claire"]["date_debut_invalidite"]["ETERNITY"]
+    situation["individus"]["claire"]["date_effet_pension_invalidite"] = {"ETERNITY": "2000-01-01"}
+    simulation = construire(tbs, situation)
+    with pytest.raises(EntreeInvalide) as erreur:
+        simulation.calculate("pension_invalidite", MOIS)
+    message = str(erreur.value)
+    assert "date_effet_pension_invalidite" in message and "claire" in message and "antérieure" in message
+    assert arret > "2000-01-01"
+
+
+def test_date_effet_sans_arret(tbs, situation):
+    del situation["individus"]["claire"]["date_debut_invalidite"]
+    situation["individus"]["claire"]["date_effet_pension_invalidite"] = {"ETERNITY": "2024-01-01"}
+    simulation = construire(tbs, situation)
+    with pytest.raises(EntreeInvalide, match="sans date_debut_invalidite"):
+        simulation.calculate("pension_invalidite", MOIS)
+
+
+def test_date_effet_absente_garde_le_calcul_a_l_arret(tbs, situation):
+    """Sans date d'effet, la liquidation est l'arrêt : donner la date d'arrêt comme date d'effet ne change rien."""
+    sans = construire(tbs, copy.deepcopy(situation)).calculate("pension_invalidite", MOIS)[0]
+    arret = situation["individus"]["claire"]["date_debut_invalidite"]["ETERNITY"]
+    situation["individus"]["claire"]["date_effet_pension_invalidite"] = {"ETERNITY": arret}
+    avec = construire(tbs, situation).calculate("pension_invalidite", MOIS)[0]
+    assert sans == avec > 0

@@ -102,23 +102,52 @@ def test_mtp_seulement_en_3e_categorie(tbs, dossier):
         assert (mtp > 0) == bool(eligible)
 
 
+def seuil_de_validation(tbs, annee: int) -> float:
+    """Salaire qui valide un trimestre en ``annee`` (R351-9 : heures × SMIC au 1er janvier)."""
+    p = tbs.parameters(f"{annee}-01-01")
+    heures = p.pension_invalidite.salaire_annuel_moyen.heures_smic_validant_un_trimestre
+    return float(heures * p.references_sociales.smic_horaire_brut)
+
+
 @settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dossier=dossiers(), annee=st.integers(0, 9), hausse=st.floats(1, 50_000, allow_nan=False))
 def test_pension_croissante_avec_un_salaire_passe(tbs, dossier, annee, hausse):
-    """La hausse porte sur une année déjà cotisée (salaire > 0) : faire passer
-    une année de 0 à 1 € ajoute une année d'assurance au diviseur du SAM
-    (moins de 10 années : moyenne sur les années d'assurance, R341-4) et peut
-    donc légalement baisser la pension (exemple trouvé : 281,67 → 281,66)."""
+    """La hausse porte sur une année déjà comptée (son salaire valide un
+    trimestre, R341-11 et R351-9) : la pension ne baisse pas. Faire compter
+    une année de plus (passer sous puis au-dessus du seuil) peut en revanche
+    la baisser quand la carrière compte moins de 10 années (moyenne des années
+    accomplies, R341-4)."""
     mois = dossier["mois"]
     avant = individu(dossier)
     apres = individu(dossier)
-    cotisees = [a for a, montant in sorted(apres["salaire_brut_annuel"].items()) if montant > 0]
-    assume(cotisees)
-    cle = cotisees[annee % len(cotisees)]
+    comptees = [
+        a for a, montant in sorted(apres["salaire_brut_annuel"].items()) if montant >= seuil_de_validation(tbs, int(a))
+    ]
+    assume(comptees)
+    cle = comptees[annee % len(comptees)]
     apres["salaire_brut_annuel"][cle] = round(apres["salaire_brut_annuel"][cle] + hausse, 2)
     simulation = simuler(tbs, {"avant": avant, "apres": apres})
     pension = simulation.calculate("pension_invalidite", mois)
     assert pension[1] >= pension[0] - 1e-6, (pension, cle, hausse, dossier)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dossier=dossiers(), annee=st.integers(0, 9), part=st.floats(0, 1, exclude_max=True, allow_nan=False))
+def test_un_salaire_trop_faible_pour_valider_une_annee_n_abaisse_jamais_la_pension(tbs, dossier, annee, part):
+    """Remplacer le salaire d'une année par un salaire trop faible pour valider
+    un trimestre (moins de 200, puis 150 heures de SMIC) : l'année ne compte
+    pas (R341-11, R351-9), la pension n'est pas plus basse que si l'année
+    était vide — même pour une carrière de moins de 10 ans, où une année
+    comptée de plus abaisse la moyenne."""
+    mois = dossier["mois"]
+    cle = sorted(dossier["salaires"])[annee]
+    sans = individu(dossier)
+    sans["salaire_brut_annuel"][cle] = 0.0
+    faible = individu(dossier)
+    faible["salaire_brut_annuel"][cle] = max(0.0, round(part * seuil_de_validation(tbs, int(cle)), 2) - 0.01)
+    simulation = simuler(tbs, {"sans": sans, "faible": faible})
+    pension = simulation.calculate("pension_invalidite", mois)
+    assert pension[1] >= pension[0] - 1e-6, (pension, cle, faible["salaire_brut_annuel"][cle], dossier)
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])

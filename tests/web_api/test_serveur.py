@@ -121,6 +121,12 @@ MAUVAISES_ENTREES = [
         ["individus", "claire", "categorie_invalidite", MOIS],
     ),
     (
+        "date d'effet de la pension antérieure à l'arrêt",
+        lambda s: _individu(s, "date_effet_pension_invalidite", "ETERNITY", "2000-01-01"),
+        400,
+        ["individus", "claire", "date_effet_pension_invalidite"],
+    ),
+    (
         "date mal formée",
         lambda s: _individu(s, "date_naissance", "ETERNITY", "1975-02-30"),
         400,

@@ -69,16 +69,18 @@ class pension_invalidite_condition_reconnaissance(Variable):
     value_type = bool
     entity = Individu
     definition_period = DateUnit.MONTH
-    label = "L'invalidité a commencé et la personne est classée dans une catégorie"
-    reference = articles("L341-3", "L341-4")
+    label = "La pension a pris effet et la personne est classée dans une catégorie"
+    reference = articles("L341-3", "L341-4", "R341-12")
     documentation = """
-    date_debut_invalidite au plus tard le dernier jour du mois calculé, et
-    categorie_invalidite autre que « non_classe ».
+    Date d'effet de la pension (date_effet_pension_invalidite, ou à défaut
+    date_debut_invalidite : date_liquidation_pension_invalidite) au plus tard
+    le dernier jour du mois calculé (R341-12), et categorie_invalidite autre
+    que « non_classe ».
     """
 
     def formula(individu, period):
         categorie = individu("categorie_invalidite", period)
-        commencee = individu("date_debut_invalidite", period) <= fin(period)
+        commencee = individu("date_liquidation_pension_invalidite", period) <= fin(period)
         return commencee & (categorie != categorie.possible_values.non_classe)
 
 

@@ -31,6 +31,27 @@ class date_debut_invalidite(Variable):
     """
 
 
+class date_effet_pension_invalidite(Variable):
+    value_type = date
+    default_value = date(9999, 12, 31)
+    entity = Individu
+    definition_period = DateUnit.ETERNITY
+    label = "Date d'effet de la pension d'invalidité (date à laquelle est apprécié l'état d'invalidité)"
+    reference = articles("R341-12", "L341-6", "L341-3")
+    documentation = """
+    R341-12 : la pension a effet à la date à laquelle est apprécié l'état
+    d'invalidité (fin des indemnités journalières, consolidation,
+    stabilisation : L341-3), souvent plusieurs mois ou années après l'arrêt de
+    travail. Les salaires du salaire annuel moyen sont revalorisés jusqu'à
+    cette date par les coefficients des salaires, la pension l'est ensuite par
+    ceux des pensions (L341-6 : « les salaires servant de base au calcul des
+    pensions et les pensions déjà liquidées ») ; la pension est due à partir du
+    mois de cette date. Facultative : sans elle (31/12/9999 par défaut), la
+    date d'effet est celle de l'arrêt (date_debut_invalidite). Ne peut précéder
+    l'arrêt.
+    """
+
+
 class reduction_capacite_travail(Variable):
     value_type = float
     entity = Individu
@@ -130,7 +151,8 @@ class revenus_activite(Variable):
     reference = articles("L341-12")
     documentation = """
     Revenus cumulés avec la pension (L341-12, R341-17). Une valeur donnée pour
-    une année est répartie sur ses 12 mois. Le cumul compare les 12 mois du 13e
-    au 2e mois précédant le mois calculé ; la poursuite d'activité à l'âge de
-    fin de la pension se lit sur le mois calculé.
+    une année est répartie sur ses 12 mois. Le cumul compare les deux
+    trimestres civils précédents (jusqu'au 31 mars 2022), puis les 12 mois du
+    13e au 2e mois précédant le mois calculé ; la poursuite d'activité à l'âge
+    de fin de la pension se lit sur le mois calculé.
     """

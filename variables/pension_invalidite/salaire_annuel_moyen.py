@@ -1,4 +1,4 @@
-"""Salaire annuel moyen (SAM) servant de base à la pension (R341-4)."""
+"""Salaire annuel moyen (SAM) servant de base à la pension (R341-4, R341-11)."""
 
 import numpy as np
 from openfisca_core.periods import DateUnit
@@ -8,34 +8,40 @@ from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
     fin,
-    indice_cumule,
     parametres_historiques,
+    revalorisation_des_salaires,
     valeur_a_dates,
 )
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
+from openfisca_invalidite.salaire_moyen import moyenne_des_meilleures_annees
 
 
-class salaire_annuel_moyen_a_l_arret(Variable):
+class salaire_annuel_moyen_a_la_liquidation(Variable):
     value_type = float
     entity = Individu
     definition_period = DateUnit.ETERNITY
     unit = "currency-EUR"
-    label = "Salaire annuel moyen fixé à la date de l'arrêt de travail (10 meilleures années, plafonnées, revalorisées)"
-    reference = articles("R341-4", "L341-6")
+    label = "Salaire annuel moyen fixé à la liquidation (10 meilleures années d'assurance, plafonnées, revalorisées)"
+    reference = articles("R341-4", "R341-11", "R351-9", "L341-6")
     documentation = """
-    R341-4 : moyenne des salaires des 10 années civiles d'assurance les plus
-    avantageuses antérieures à l'année de l'arrêt de travail (moyenne des
-    années accomplies s'il y en a moins de 10 ; une année compte si un salaire
-    y est porté — à confirmer : la caisse exige peut-être un trimestre validé,
-    de sorte qu'une année à salaire symbolique abaisse ici la moyenne). Chaque salaire est retenu dans la limite du PASS de son année,
-    puis revalorisé par les coefficients de L341-6 entrés en vigueur après le
-    31 décembre de son année et au plus tard à la date de l'arrêt. Le nombre
-    d'années retenues est celui de la loi en vigueur à la date de l'arrêt.
-    Montant en euros de la date de l'arrêt, arrondi au centime, calculé une fois par personne
-    (il ne dépend pas du mois) ; 0 sans date d'arrêt.
-    Calcul vectoriel : boucle sur les années de carrière, jamais sur les
-    personnes ; les meilleures années sont choisies par np.partition.
+    R341-4 et R341-11 : moyenne des salaires des 10 années civiles d'assurance
+    les plus avantageuses antérieures à l'année de l'arrêt de travail (moyenne
+    des années accomplies s'il y en a moins de 10). Une année civile est une
+    année d'assurance si son salaire valide au moins un trimestre : R341-11
+    renvoie à R351-9 (200 puis, depuis 2014, 150 heures de SMIC au 1er janvier
+    de l'année). Chaque salaire est retenu dans la limite du PASS de son année,
+    puis revalorisé par les coefficients des salaires de L341-6 datés après le
+    31 décembre de son année et au plus tard à la date de liquidation
+    (date_liquidation_pension_invalidite : date d'effet, ou arrêt à défaut) ;
+    la revalorisation anticipée de juillet 2022, imputée sur celle du 1er avril
+    2023, est reçue par le salaire de 2022 avec celle-ci (1,056 au total).
+    Le nombre d'années retenues est celui de la loi en vigueur à l'arrêt.
+    Montant en euros de la date de liquidation, arrondi au centime, calculé une
+    fois par personne ; 0 sans date d'arrêt. Non modélisé : périodes assimilées
+    de R351-12 (aucune entrée ne les décrit).
+    Calcul vectoriel par openfisca_invalidite.salaire_moyen (boucle sur les
+    années de carrière, jamais sur les personnes).
     """
 
     def formula(individu, period):
@@ -47,46 +53,48 @@ class salaire_annuel_moyen_a_l_arret(Variable):
             return resultat
         tous = concernes.size == individu.count
         date_arret = date_arret[concernes]
+        date_liquidation = individu("date_liquidation_pension_invalidite", period)[concernes]
         annee_arret = annee(date_arret).astype(np.int16)
 
         regles = p.pension_invalidite.salaire_annuel_moyen
         nombre_retenu = valeur_a_dates(regles.nombre_annees_retenues, date_arret).astype(np.int64)
         profondeur = valeur_a_dates(regles.profondeur_carriere, date_arret).astype(np.int16)
-        coefficients = p.pension_invalidite.revalorisation.coefficient_salaires
-        indice_arret = indice_cumule(coefficients, date_arret)
+        revalorisation = p.pension_invalidite.revalorisation
         plafonds = p.references_sociales.plafond_annuel_securite_sociale
         premiere_annee_plafond = min(int(v.instant_str[:4]) for v in plafonds.values_list)
+        smic = p.references_sociales.smic_horaire_brut
+
+        def salaire(annee_salaire):
+            valeurs = individu("salaire_brut_annuel", str(annee_salaire))
+            return valeurs if tous else valeurs[concernes]
+
+        def coefficient(annee_salaire):
+            return revalorisation_des_salaires(
+                annee_salaire,
+                date_liquidation,
+                revalorisation.coefficient_salaires,
+                revalorisation.revalorisation_anticipee,
+            )
+
+        def seuil_trimestre(annee_salaire):  # R351-9 : heures × SMIC au 1er janvier de l'année
+            janvier = f"{annee_salaire}-01-01"
+            return (
+                regles.heures_smic_validant_un_trimestre(janvier)
+                * valeur_a_dates(smic, np.array([janvier], dtype="datetime64[D]"))[0]
+            )
 
         debut = max(int((annee_arret - profondeur).min()), premiere_annee_plafond)
-        annees = range(debut, int(annee_arret.max()))
-        plus_grand_nombre = int(nombre_retenu.max())
-        # Une ligne par année de carrière (float64 : le SAM doit être juste au centime).
-        salaires = np.zeros((max(len(annees), plus_grand_nombre), concernes.size), dtype=np.float64)
-        annees_comptees = np.zeros(concernes.size, dtype=np.int64)
-        for ligne, annee_salaire in enumerate(annees):
-            salaire = individu("salaire_brut_annuel", str(annee_salaire))
-            salaire = salaire if tous else salaire[concernes]
-            retenu = (salaire > 0) & (annee_salaire < annee_arret) & (annee_salaire >= annee_arret - profondeur)
-            if not retenu.any():
-                continue
-            plafond = plafonds(f"{annee_salaire}-01-01")
-            revalorisation = indice_arret / indice_cumule(coefficients, np.datetime64(f"{annee_salaire}-12-31"))
-            valeur = salaires[ligne]
-            np.minimum(salaire, plafond, out=valeur)
-            valeur *= revalorisation
-            valeur[~retenu] = 0
-            annees_comptees += retenu
-
-        # Les meilleures années : partition, sans tri complet.
-        meilleures = np.partition(salaires, salaires.shape[0] - plus_grand_nombre, axis=0)[-plus_grand_nombre:]
-        if (nombre_retenu == plus_grand_nombre).all():
-            somme = meilleures.sum(axis=0, dtype=np.float64)
-        else:  # loi différente selon la date de l'arrêt (réforme) : somme des k premières
-            cumul = np.cumsum(np.sort(meilleures, axis=0)[::-1], axis=0, dtype=np.float64)
-            somme = np.take_along_axis(cumul, (nombre_retenu - 1)[np.newaxis, :], axis=0)[0]
-        diviseur = np.clip(annees_comptees, 1, nombre_retenu)
+        resultat_moyen = moyenne_des_meilleures_annees(
+            range(debut, int(annee_arret.max())),
+            nombre_retenu,
+            revenu=salaire,
+            plafond=lambda a: plafonds(f"{a}-01-01"),
+            revalorisation=coefficient,
+            seuil_validation=seuil_trimestre,
+            dans_la_fenetre=lambda a: (a < annee_arret) & (a >= annee_arret - profondeur),
+        )
         # Arrondi au centime ici, en float64, avant le stockage en float32 d'OpenFisca.
-        resultat[concernes] = np.where(annees_comptees > 0, np.round(somme / diviseur, 2), 0.0)
+        resultat[concernes] = np.round(resultat_moyen.moyenne, 2)
         return resultat
 
 
@@ -96,14 +104,14 @@ class salaire_annuel_moyen(Variable):
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
     label = "Salaire annuel moyen des 10 meilleures années, plafonnées au PASS et revalorisées"
-    reference = articles("R341-4", "L341-6")
+    reference = articles("R341-4", "R341-11", "L341-6")
     documentation = """
-    Le salaire annuel moyen fixé à la date de l'arrêt
-    (salaire_annuel_moyen_a_l_arret), à partir du mois où l'invalidité a
-    commencé ; 0 avant. La pension est ensuite revalorisée (voir
-    pension_invalidite_avant_cumul).
+    Le salaire annuel moyen fixé à la liquidation
+    (salaire_annuel_moyen_a_la_liquidation), à partir du mois de la date
+    d'effet de la pension (ou de l'arrêt, sans date d'effet) ; 0 avant. La
+    pension est ensuite revalorisée (voir pension_invalidite_avant_cumul).
     """
 
     def formula(individu, period):
-        commencee = individu("date_debut_invalidite", period) <= fin(period)
-        return np.where(commencee, individu("salaire_annuel_moyen_a_l_arret", period), 0.0)
+        commencee = individu("date_liquidation_pension_invalidite", period) <= fin(period)
+        return np.where(commencee, individu("salaire_annuel_moyen_a_la_liquidation", period), 0.0)
