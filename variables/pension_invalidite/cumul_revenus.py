@@ -2,21 +2,30 @@
 
 import numpy as np
 from openfisca_core.holders import set_input_divide_by_period
-from openfisca_core.periods import DateUnit, Period
-from openfisca_core.populations import ADD
+from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
+    MOIS_PAR_AN,
     annee,
     debut,
-    indice_cumule,
     parametres_historiques,
     premier_janvier,
     revalorisation_depuis,
+    revalorisation_des_salaires,
     valeur_a_dates,
 )
+from openfisca_invalidite.cumul import (
+    depassement,
+    mois_precedents,
+    reduction_apres_trimestres_consecutifs,
+    reduction_sur_periode_de_reference,
+    somme_sur_mois,
+    trimestre_civil_precedent,
+)
 from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.pension import pension_de_la_section_3
 from openfisca_invalidite.references import articles
 
 
@@ -62,17 +71,30 @@ class revalorisation_salaire_annee_precedant_arret(Variable):
     entity = Individu
     definition_period = DateUnit.ETERNITY
     unit = "/1"
-    label = "Revalorisation du salaire de l'année précédant l'arrêt jusqu'à la date de l'arrêt (L341-6)"
+    label = "Revalorisation du salaire de l'année précédant l'arrêt jusqu'à la date de liquidation (L341-6)"
     reference = articles("R341-17", "L341-6")
-    documentation = (
-        "Coefficients des salaires entrés en vigueur après le 31 décembre de cette année et au plus tard à l'arrêt."
-    )
+    documentation = """
+    Coefficients des salaires datés après le 31 décembre de cette année et au
+    plus tard à la date de liquidation (revalorisation anticipée de l'année
+    reçue avec la revalorisation suivante), comme pour les salaires du salaire
+    annuel moyen (R341-17 I :
+    « revalorisés selon les modalités prévues à l'article L. 341-6 »).
+    """
 
     def formula(individu, period):
-        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_salaires
-        date_arret = individu("date_debut_invalidite", period)
-        fin_annee_precedente = premier_janvier(annee(date_arret)) - 1
-        return indice_cumule(coefficients, date_arret) / indice_cumule(coefficients, fin_annee_precedente)
+        revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
+        annee_precedente = annee(individu("date_debut_invalidite", period)) - 1
+        date_liquidation = individu("date_liquidation_pension_invalidite", period)
+        resultat = np.ones(individu.count)
+        for annee_salaire in np.unique(annee_precedente[annee_precedente < ANNEE_SANS_ARRET - 1]):
+            coefficient = revalorisation_des_salaires(
+                int(annee_salaire),
+                date_liquidation,
+                revalorisation.coefficient_salaires,
+                revalorisation.revalorisation_anticipee,
+            )
+            resultat = np.where(annee_precedente == annee_salaire, coefficient, resultat)
+        return resultat
 
 
 class pension_invalidite_seuil_cumul(Variable):
@@ -81,21 +103,24 @@ class pension_invalidite_seuil_cumul(Variable):
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
     label = "Seuil annuel au-delà duquel la pension est réduite en cas de cumul avec des revenus"
-    reference = articles("R341-17", "L341-12", "L341-6")
+    reference = articles("R341-17", "R341-17 (2011)", "L341-12", "L341-6")
     documentation = """
-    Depuis le 1er avril 2022 : le plus élevé du SAM (1°) et du salaire de
-    l'année civile précédant l'arrêt (2°), ce dernier limité à 1 PASS, puis
-    1,5 PASS depuis le 30 juillet 2023 — le PASS « alors en vigueur », celui de
-    l'année de ce salaire. Avant : le salaire de l'année précédant l'arrêt, sans
-    limite. Le 2° est revalorisé jusqu'à l'arrêt par les coefficients des
-    salaires, comme le SAM ; puis les deux termes suivent la revalorisation des
-    pensions jusqu'au mois calculé (« revalorisés selon les modalités de L341-6 »).
+    Depuis le 1er avril 2022 (R341-17 I) : le plus élevé du SAM (1°) et du
+    salaire de l'année civile précédant l'arrêt (2°), ce dernier limité à
+    1 PASS, puis 1,5 PASS depuis le 30 juillet 2023 — le PASS « alors en
+    vigueur », celui de l'année de ce salaire. Avant (R341-17 rédaction 2011) :
+    le salaire de l'année précédant l'arrêt, sans limite (la règle compare son
+    quart, le « salaire trimestriel moyen », à chaque trimestre). Le 2° est
+    revalorisé jusqu'à la liquidation par les coefficients des salaires, comme
+    le SAM ; puis les deux termes suivent la revalorisation des pensions
+    jusqu'au mois calculé. Non modélisé : le 2° calculé sur les seules périodes
+    de travail effectif en cas d'arrêt dans l'année (a), le salaire minimum des
+    périodes d'apprentissage (b) — salaire_brut_annuel doit déjà en tenir compte.
     """
 
     def formula(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         historique = parametres_historiques(individu)
-        date_arret = individu("date_debut_invalidite", period)
         plafond = cumul.plafond_salaire_reference_en_pass * individu(
             "plafond_securite_sociale_annee_precedant_arret", period
         )
@@ -108,11 +133,42 @@ class pension_invalidite_seuil_cumul(Variable):
             seuil = salaire_precedent
         return revalorisation_depuis(
             seuil,
-            date_arret,
+            individu("date_liquidation_pension_invalidite", period),
             debut(period),
             historique.pension_invalidite.revalorisation.coefficient_pensions,
-            rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
+            rang_depuis=individu("rang_revalorisation_pension_a_la_liquidation", period),
         )
+
+
+class revenus_cumul_pension_invalidite(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    unit = "currency-EUR"
+    label = "Revenus du mois retenus pour le cumul avec la pension d'invalidité"
+    reference = articles("R341-17", "L341-12")
+    documentation = """
+    Les revenus que R341-17 additionne à la pension : revenus_activite (salaires
+    et revenus de remplacement du mois). Point d'entrée du mécanisme de cumul
+    (openfisca_invalidite.cumul) : des revenus d'activité non salariée, que
+    R341-17 II 4° retient à 125 % de leur montant, s'y ajouteraient pondérés.
+    Simplification : avant le 1er avril 2022, le texte ne visait que les
+    « salaires ou gains » ; les revenus de remplacement donnés dans
+    revenus_activite sont comptés aussi.
+    """
+
+    def formula(individu, period):
+        return individu("revenus_activite", period)
+
+
+def _pensions_des_mois(individu, period, mois, parameters):
+    """Somme des pensions de la section 3 des mois donnés (catégorie du mois calculé)."""
+    return sum(pension_de_la_section_3(individu, period, m, parameters) for m in mois)
+
+
+def _seuil_des_mois(individu, mois, mois_par_an):
+    """Part du seuil annuel afférente aux mois donnés (seuil de chaque mois / 12)."""
+    return sum(np.asarray(individu("pension_invalidite_seuil_cumul", m), dtype=np.float64) for m in mois) / mois_par_an
 
 
 class pension_invalidite_reduction_cumul(Variable):
@@ -121,37 +177,69 @@ class pension_invalidite_reduction_cumul(Variable):
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
     label = "Réduction mensuelle de la pension pour cumul avec des revenus"
-    reference = articles("R341-17", "L341-12")
+    reference = articles("R341-17", "R341-17 (2011)", "R341-14", "L341-12")
     documentation = """
-    Sur les 12 mois du 13e au 2e mois précédant le mois calculé (R341-17 II) :
-    dépassement = 12 × pension avant cumul + revenus_activite − seuil ; la
-    pension du mois est réduite de taux × dépassement / 12 (taux : 100 % avant
-    le 1er avril 2022, 50 % depuis : « un douzième de 50 % du dépassement »).
-    Simplifications : la loi contrôle chaque trimestre et applique la réduction
-    aux trois mois suivants ; le modèle refait le contrôle chaque mois sur la
-    fenêtre glissante de 12 mois. Avant 2022 la loi comparait deux trimestres
-    consécutifs : rapporté ici aux mêmes 12 mois. Sans revenus d'activité sur
-    la période, pas de réduction (R341-17 vise la reprise ou la poursuite d'une
-    activité) : une pension portée au minimum au-dessus d'un seuil bas n'est
-    jamais réduite pour elle-même. Avec des revenus, le dépassement est celui
-    du total, comme le dit le texte (à confirmer quand la pension seule dépasse
-    déjà le seuil).
+    Jusqu'au 31 mars 2022 (R341-17, rédaction de 2011) : la pension est
+    réduite quand le montant cumulé de la pension (section 3) et des revenus
+    dépasse, pendant deux trimestres civils consécutifs, le salaire trimestriel
+    moyen de l'année civile précédant l'arrêt (seuil annuel / 4, revalorisé) ;
+    « le montant des arrérages de chaque mois ultérieur est réduit à
+    concurrence du dépassement constaté au cours du trimestre précédent » :
+    lecture retenue, les trois mensualités du trimestre en cours sont réduites
+    ensemble du dépassement entier du trimestre civil précédent (un tiers
+    chacune), si ce trimestre et celui d'avant sont en dépassement.
+    Depuis le 1er avril 2022 (R341-17 II) : sur la période de référence du
+    13e au 2e mois civil précédant le contrôle, « le montant cumulé de la
+    pension … et des revenus » est la somme, mois par mois, de la pension due
+    (section 3, revalorisations comprises) et des revenus ; la mensualité est
+    réduite d'un douzième de 50 % du dépassement du seuil.
+    Simplifications : le contrôle est refait chaque mois (la loi le fait au 7e
+    mois puis tous les 3 ou 12 mois, R341-14, et réduit les trois mensualités
+    suivantes) ; la pension des mois passés est calculée avec la catégorie du
+    mois calculé ; un trimestre ou une période sans pension ou sans revenus
+    n'entraîne pas de réduction (R341-17 vise le cumul avec une activité).
     """
 
     def formula(individu, period, parameters):
+        # R341-17, rédaction 2011 : contrôle par trimestre civil.
         cumul = parameters(period).pension_invalidite.cumul_revenus
-        mois = int(cumul.duree_periode_reference)
-        debut_reference = period.first_month.offset(-int(cumul.debut_periode_reference)).start
-        revenus = individu("revenus_activite", Period((DateUnit.MONTH, debut_reference, mois)), options=[ADD])
         pension = individu("pension_invalidite_avant_cumul", period)
+        if not (pension > 0).any():
+            return np.zeros(individu.count)
+        trimestres = [
+            trimestre_civil_precedent(period, rang) for rang in range(1, int(cumul.trimestres_consecutifs_depasses) + 1)
+        ]
+        revenus = [somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) for mois in trimestres]
+        if not all((r > 0).any() for r in revenus):
+            return np.zeros(individu.count)
+        depassements, cumuls = [], []
+        for mois, revenus_du_trimestre in zip(trimestres, revenus, strict=True):
+            pensions = _pensions_des_mois(individu, period, mois, parameters)
+            seuil = _seuil_des_mois(individu, mois, MOIS_PAR_AN)
+            depassements.append(depassement(pensions, revenus_du_trimestre, seuil))
+            cumuls.append((pensions > 0) & (revenus_du_trimestre > 0))
+        reduction = reduction_apres_trimestres_consecutifs(depassements, cumuls, cumul.taux_reduction_depassement)
+        return np.where(pension > 0, np.minimum(np.round(reduction, 2), pension), 0.0)
+
+    def formula_2022_04_01(individu, period, parameters):
+        # R341-17 II : période de référence du 13e au 2e mois civil précédant le contrôle.
+        cumul = parameters(period).pension_invalidite.cumul_revenus
+        pension = individu("pension_invalidite_avant_cumul", period)
+        if not (pension > 0).any():
+            return np.zeros(individu.count)
+        nombre = int(cumul.duree_periode_reference)
+        mois = mois_precedents(period, int(cumul.debut_periode_reference), nombre)
+        revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)
         concerne = (pension > 0) & (revenus > 0)
         if not concerne.any():
             return np.zeros(individu.count)
-        # Comparaison annuelle : revenus de la fenêtre ramenés à 12 mois (identiques pour 12 mois).
-        revenus_annuels = revenus * 12 / mois
-        depassement = np.maximum(12 * pension + revenus_annuels - individu("pension_invalidite_seuil_cumul", period), 0)
-        reduction = np.round(cumul.taux_reduction_depassement * depassement / 12, 2)
-        return np.where(concerne, np.minimum(reduction, pension), 0.0)
+        pensions = _pensions_des_mois(individu, period, mois, parameters)
+        # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
+        seuil = individu("pension_invalidite_seuil_cumul", period) * nombre / MOIS_PAR_AN
+        reduction = reduction_sur_periode_de_reference(
+            depassement(pensions, revenus, seuil), cumul.taux_reduction_depassement, nombre
+        )
+        return np.where(concerne & (pensions > 0), np.minimum(np.round(reduction, 2), pension), 0.0)
 
 
 class pension_invalidite(Variable):

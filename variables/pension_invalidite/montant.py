@@ -5,19 +5,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import debut, parametres_historiques, revalorisation_depuis
 from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.pension import par_categorie, pension_de_la_section_3
 from openfisca_invalidite.references import articles
-
-
-def par_categorie(categorie, bareme):
-    """Valeur du paramètre de la catégorie de chaque personne (0 si non classée)."""
-    categories = categorie.possible_values
-    return np.select(
-        [categorie == categories.categorie_1, categorie == categories.categorie_2, categorie == categories.categorie_3],
-        [bareme.categorie_1, bareme.categorie_2, bareme.categorie_3],
-        0.0,
-    )
 
 
 class taux_pension_invalidite(Variable):
@@ -60,28 +50,12 @@ class pension_invalidite_avant_cumul(Variable):
     reference = articles("R341-4", "R341-5", "L341-5", "L341-6")
     documentation = """
     taux × SAM / 12, revalorisé par les coefficients des pensions (L341-6)
-    entrés en vigueur après la date de l'arrêt et au plus tard le 1er du mois,
-    puis porté au minimum de L341-5 ou ramené au maximum de la catégorie
-    (R341-5) en vigueur ce mois ; arrondi au centime. 0 si non éligible.
+    entrés en vigueur après la date de liquidation (date d'effet, ou arrêt) et
+    au plus tard le 1er du mois, puis porté au minimum de L341-5 ou ramené au
+    maximum de la catégorie (R341-5) en vigueur ce mois ; arrondi au centime.
+    0 si non éligible.
     """
 
     def formula(individu, period, parameters):
         eligible = individu("pension_invalidite_eligible", period)
-        # Le SAM est un montant au centime ; le relire en float64 évite qu'une
-        # demi-centime bascule à cause du stockage float32 d'OpenFisca.
-        salaire_annuel_moyen = np.round(individu("salaire_annuel_moyen", period).astype(np.float64), 2)
-        taux = np.round(individu("taux_pension_invalidite", period).astype(np.float64), 6)  # 0,3 et non 0,30000001
-        montant_initial = taux * salaire_annuel_moyen / 12
-        revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
-        revalorise = revalorisation_depuis(
-            montant_initial,
-            individu("date_debut_invalidite", period),
-            debut(period),
-            revalorisation.coefficient_pensions,
-            seuil=revalorisation.seuil_revalorisation_differenciee,
-            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
-            rang_depuis=individu("rang_revalorisation_pension_a_l_arret", period),
-        )
-        minimum = parameters(period).pension_invalidite.montant.minimum
-        maximum = individu("pension_invalidite_maximum", period)
-        return np.where(eligible, np.round(np.clip(revalorise, minimum, maximum), 2), 0.0)
+        return np.where(eligible, pension_de_la_section_3(individu, period, period, parameters), 0.0)
