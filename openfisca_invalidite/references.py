@@ -51,8 +51,9 @@ ARTICLES_CSS = {
     "R341-12": "LEGIARTI000006749318",
     "R341-14": "LEGIARTI000045250272",
     "R341-17": "LEGIARTI000047908363",
-    # Rédaction du décret 2011-615, en vigueur du 1er juin 2011 au 31 mars 2022
-    # (reprise sans changement de fond le 8 juillet 2019, LEGIARTI000038787015).
+    # Rédaction du décret 2011-615, en vigueur du 1er juin 2011 au 7 juillet 2019 ;
+    # la version suivante (LEGIARTI000038787015, jusqu'au 31 mars 2022) garde le
+    # contrôle par deux trimestres consécutifs que décrivent les sources de 2019-2022.
     "R341-17 (2011)": "LEGIARTI000024106802",
     "R351-9": "LEGIARTI000053335598",
     "R532-3": "LEGIARTI000041419421",
@@ -108,7 +109,7 @@ TEXTES_PRELEVEMENTS = {
     ),
     "Ordonnance 96-50 art. 14": (
         "Ordonnance n° 96-50 du 24 janvier 1996 relative au remboursement de la dette sociale, article 14",
-        "https://www.legifrance.gouv.fr/loda/id/LEGISCTA000006106400",
+        "https://www.legifrance.gouv.fr/loda/article_lc/LEGIARTI000006759735",
     ),
     "Ordonnance 96-50 art. 19": (
         "Ordonnance n° 96-50 du 24 janvier 1996 relative au remboursement de la dette sociale, article 19",
@@ -120,11 +121,11 @@ TEXTES_PRELEVEMENTS = {
     ),
     "CGI 79": (
         "Code général des impôts, article 79",
-        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006069577",
+        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006307828",
     ),
     "CGI 81": (
         "Code général des impôts, article 81",
-        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006069577",
+        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037985663",
     ),
     "CGI 154 quinquies": (
         "Code général des impôts, article 154 quinquies",
