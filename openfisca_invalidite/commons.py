@@ -173,7 +173,12 @@ ANNEE_SANS_ARRET = 9999
 
 
 def revalorisation_des_salaires(
-    annee_salaire: int, jusqua: np.ndarray, coefficients: Parameter, anticipees: Parameter
+    annee_salaire: int,
+    jusqua: np.ndarray,
+    coefficients: Parameter,
+    anticipees: Parameter,
+    *,
+    indice_jusqua: np.ndarray | None = None,
 ) -> np.ndarray:
     """Coefficient qui revalorise le salaire de ``annee_salaire`` jusqu'à ``jusqua``
     (date propre à chaque personne, incluse).
@@ -186,10 +191,14 @@ def revalorisation_des_salaires(
     sur la revalorisation suivante ; le salaire de l'année, qui ne l'a pas
     reçue, en reçoit le montant avec cette revalorisation suivante (1er avril
     2023 : 1,04 × 1,056 / 1,04 = 1,056 pour un salaire de 2022).
+    ``indice_jusqua`` (``indice_cumule(coefficients, jusqua)``), s'il est déjà
+    connu, évite de le rechercher pour chaque année de la carrière.
     """
     jusqua = np.asarray(jusqua).astype(JOUR)
+    if indice_jusqua is None:
+        indice_jusqua = indice_cumule(coefficients, jusqua)
     fin_annee = np.datetime64(f"{annee_salaire}-12-31", "D")
-    coefficient = indice_cumule(coefficients, jusqua) / indice_cumule(coefficients, fin_annee)
+    coefficient = indice_jusqua / indice_cumule(coefficients, fin_annee)
     dates, valeurs = valeurs_datees(coefficients)
     dates_anticipees, drapeaux = valeurs_datees(anticipees)
     for date in dates_anticipees[(drapeaux == 1) & (annee(dates_anticipees) == annee_salaire)]:

@@ -14,7 +14,7 @@ import numpy as np
 from openfisca_invalidite.commons import debut, fin, parametres_historiques, revalorisation_depuis
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from openfisca_core.indexed_enums import EnumArray
     from openfisca_core.parameters import ParameterNodeAtInstant
@@ -32,42 +32,66 @@ def par_categorie(categorie: EnumArray, bareme: ParameterNodeAtInstant) -> np.nd
     )
 
 
-def pension_de_la_section_3(
-    individu: Population, period: Period, mois: Period, parameters: Callable[[Period], ParameterNodeAtInstant]
+def pensions_de_la_section_3(
+    individu: Population,
+    period: Period,
+    mois: Sequence[Period],
+    parameters: Callable[[Period], ParameterNodeAtInstant],
+    qui: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Montant mensuel de la pension « calculée conformément aux dispositions de
-    la section 3 » (R341-4 à R341-6, L341-5, L341-6) pour le mois ``mois``, avec
-    la catégorie et le taux du mois ``period`` : taux × SAM / 12 revalorisé par
-    les coefficients des pensions datés après la liquidation et au plus tard le
-    1er du mois, porté au minimum ou ramené au maximum du mois, arrondi au
-    centime ; 0 avant le mois de la date d'effet et sans catégorie. Sert au mois
-    calculé et aux mois passés que le cumul de R341-17 additionne ; ne lit
-    aucune entrée mensuelle des mois passés. ``parameters`` est celui de la
-    formule appelante : les barèmes lus apparaissent dans /trace.
+    """Somme, sur les ``mois`` donnés, du montant mensuel de la pension « calculée
+    conformément aux dispositions de la section 3 » (R341-4 à R341-6, L341-5,
+    L341-6), avec la catégorie et le taux du mois ``period`` : taux × SAM / 12
+    revalorisé par les coefficients des pensions datés après la liquidation et
+    au plus tard le 1er du mois, porté au minimum ou ramené au maximum du mois,
+    arrondi au centime ; 0 avant le mois de la date d'effet et sans catégorie.
+
+    Sert au mois calculé et aux mois passés que le cumul de R341-17
+    additionne ; ne lit aucune entrée mensuelle des mois passés. ``qui``
+    (indices de personnes) limite le calcul à ces personnes, dans cet ordre.
+    ``parameters`` est celui de la formule appelante : les barèmes lus
+    apparaissent dans /trace.
     """
     historique = parametres_historiques(individu)
+
+    def lire(variable: str) -> np.ndarray:
+        valeurs = individu(variable, period)
+        return valeurs if qui is None else valeurs[qui]
+
     # Le SAM (celui du mois calculé : il ne change pas après la liquidation) est
     # un montant au centime ; le relire en float64 évite qu'une demi-centime
     # bascule à cause du stockage float32 d'OpenFisca.
-    salaire_annuel_moyen = np.round(individu("salaire_annuel_moyen", period).astype(np.float64), 2)
-    taux = np.round(individu("taux_pension_invalidite", period).astype(np.float64), 6)  # 0,3 et non 0,30000001
+    salaire_annuel_moyen = np.round(lire("salaire_annuel_moyen").astype(np.float64), 2)
+    taux = np.round(lire("taux_pension_invalidite").astype(np.float64), 6)  # 0,3 et non 0,30000001
+    categorie = np.asarray(lire("categorie_invalidite")).astype(np.int64)
+    date_liquidation = lire("date_liquidation_pension_invalidite")
+    rang_liquidation = lire("rang_revalorisation_pension_a_la_liquidation")
     revalorisation = historique.pension_invalidite.revalorisation
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
-    revalorise = revalorisation_depuis(
-        taux * salaire_annuel_moyen / 12,
-        date_liquidation,
-        debut(mois),
-        revalorisation.coefficient_pensions,
-        seuil=revalorisation.seuil_revalorisation_differenciee,
-        coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
-        rang_depuis=individu("rang_revalorisation_pension_a_la_liquidation", period),
-    )
-    p = parameters(mois)
-    minimum = p.pension_invalidite.montant.minimum
-    maximum = np.round(
-        par_categorie(individu("categorie_invalidite", period), p.pension_invalidite.montant.maximum_en_part_du_pmss)
-        * p.references_sociales.plafond_mensuel_securite_sociale,
-        2,
-    )
-    montant = np.round(np.clip(revalorise, minimum, maximum), 2)
-    return np.where((date_liquidation <= fin(mois)) & (taux > 0), montant, 0.0)
+    montant_initial = taux * salaire_annuel_moyen / 12
+    classe = taux > 0
+    total = np.zeros(montant_initial.shape, dtype=np.float64)
+    for m in mois:
+        revalorise = revalorisation_depuis(
+            montant_initial,
+            date_liquidation,
+            debut(m),
+            revalorisation.coefficient_pensions,
+            seuil=revalorisation.seuil_revalorisation_differenciee,
+            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
+            rang_depuis=rang_liquidation,
+        )
+        p = parameters(m)
+        parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
+        # Part du PMSS par rang de catégorie (non_classe, categorie_1, _2, _3).
+        part = np.array([0.0, parts.categorie_1, parts.categorie_2, parts.categorie_3])[categorie]
+        maximum = np.round(part * p.references_sociales.plafond_mensuel_securite_sociale, 2)
+        montant = np.round(np.clip(revalorise, p.pension_invalidite.montant.minimum, maximum), 2)
+        total += np.where((date_liquidation <= fin(m)) & classe, montant, 0.0)
+    return total
+
+
+def pension_de_la_section_3(
+    individu: Population, period: Period, mois: Period, parameters: Callable[[Period], ParameterNodeAtInstant]
+) -> np.ndarray:
+    """Montant de la section 3 du seul mois ``mois`` (voir ``pensions_de_la_section_3``)."""
+    return pensions_de_la_section_3(individu, period, [mois], parameters)

@@ -25,7 +25,7 @@ from openfisca_invalidite.cumul import (
     trimestre_civil_precedent,
 )
 from openfisca_invalidite.entities import Individu
-from openfisca_invalidite.pension import pension_de_la_section_3
+from openfisca_invalidite.pension import pensions_de_la_section_3
 from openfisca_invalidite.references import articles
 
 
@@ -161,11 +161,6 @@ class revenus_cumul_pension_invalidite(Variable):
         return individu("revenus_activite", period)
 
 
-def _pensions_des_mois(individu, period, mois, parameters):
-    """Somme des pensions de la section 3 des mois donnés (catégorie du mois calculé)."""
-    return sum(pension_de_la_section_3(individu, period, m, parameters) for m in mois)
-
-
 def _seuil_des_mois(individu, mois, mois_par_an):
     """Part du seuil annuel afférente aux mois donnés (seuil de chaque mois / 12)."""
     return sum(np.asarray(individu("pension_invalidite_seuil_cumul", m), dtype=np.float64) for m in mois) / mois_par_an
@@ -212,9 +207,14 @@ class pension_invalidite_reduction_cumul(Variable):
         revenus = [somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) for mois in trimestres]
         if not all((r > 0).any() for r in revenus):
             return np.zeros(individu.count)
+        avec_revenus = np.ones(individu.count, dtype=bool)
+        for revenus_du_trimestre in revenus:
+            avec_revenus &= revenus_du_trimestre > 0
+        qui = np.flatnonzero(avec_revenus & (pension > 0))
         depassements, cumuls = [], []
         for mois, revenus_du_trimestre in zip(trimestres, revenus, strict=True):
-            pensions = _pensions_des_mois(individu, period, mois, parameters)
+            pensions = np.zeros(individu.count)
+            pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
             seuil = _seuil_des_mois(individu, mois, MOIS_PAR_AN)
             depassements.append(depassement(pensions, revenus_du_trimestre, seuil))
             cumuls.append((pensions > 0) & (revenus_du_trimestre > 0))
@@ -233,7 +233,9 @@ class pension_invalidite_reduction_cumul(Variable):
         concerne = (pension > 0) & (revenus > 0)
         if not concerne.any():
             return np.zeros(individu.count)
-        pensions = _pensions_des_mois(individu, period, mois, parameters)
+        qui = np.flatnonzero(concerne)
+        pensions = np.zeros(individu.count)
+        pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
         # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
         seuil = individu("pension_invalidite_seuil_cumul", period) * nombre / MOIS_PAR_AN
         reduction = reduction_sur_periode_de_reference(

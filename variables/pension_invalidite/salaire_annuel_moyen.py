@@ -8,6 +8,7 @@ from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
     fin,
+    indice_cumule,
     parametres_historiques,
     revalorisation_des_salaires,
     valeur_a_dates,
@@ -60,6 +61,7 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
         nombre_retenu = valeur_a_dates(regles.nombre_annees_retenues, date_arret).astype(np.int64)
         profondeur = valeur_a_dates(regles.profondeur_carriere, date_arret).astype(np.int16)
         revalorisation = p.pension_invalidite.revalorisation
+        indice_liquidation = indice_cumule(revalorisation.coefficient_salaires, date_liquidation)
         plafonds = p.references_sociales.plafond_annuel_securite_sociale
         premiere_annee_plafond = min(int(v.instant_str[:4]) for v in plafonds.values_list)
         smic = p.references_sociales.smic_horaire_brut
@@ -74,6 +76,7 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
                 date_liquidation,
                 revalorisation.coefficient_salaires,
                 revalorisation.revalorisation_anticipee,
+                indice_jusqua=indice_liquidation,
             )
 
         def seuil_trimestre(annee_salaire):  # R351-9 : heures × SMIC au 1er janvier de l'année
