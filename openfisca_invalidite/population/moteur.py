@@ -196,7 +196,6 @@ def mois_de(periode: str) -> list[str]:
 
 # --------------------------------------------------------------------------- un bloc
 def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> Simulation:
-    n = len(bloc)
     builder = SimulationBuilder()
     builder.create_entities(tbs)
     builder.declare_person_entity("individu", bloc["id"].to_numpy())
@@ -205,19 +204,11 @@ def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> S
     roles = bloc["role_famille"].to_numpy()
     builder.join_with_persons(famille, codes, roles)
     simulation = builder.build(tbs)
+    _entrees_fixes_et_annuelles(simulation, bloc)
 
     premier = periods.period(mois[0])
     fenetre = [str(premier.offset(-k)) for k in range(MOIS_HISTORIQUE, 0, -1)] + mois
     variables = tbs.variables
-    for nom in ("date_naissance", "date_debut_invalidite"):
-        simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
-    for annee, colonne in colonnes_salaire(bloc).items():
-        simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
-    for annee, colonne in colonnes_rfr(bloc).items():
-        # Revenu fiscal de référence et parts du foyer fiscal, pour chaque année donnée.
-        simulation.set_input("rfr", str(annee), bloc[colonne].to_numpy())
-        simulation.set_input("nbptr", str(annee), bloc["nbptr"].to_numpy())
-
     entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables and nom in bloc}
     for enumeration in ("categorie_invalidite", "zone_residence"):
         if enumeration in entrees:
@@ -237,8 +228,20 @@ def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> S
         stocke = holder.get_array(fenetre[0])
         for m in fenetre[1:]:
             holder.put_in_cache(stocke, periods.period(m))
-    del n
     return simulation
+
+
+def _entrees_fixes_et_annuelles(simulation: Simulation, bloc: pd.DataFrame) -> None:
+    """Dates (ETERNITY) et entrées annuelles : carrière, revenu fiscal de référence et parts."""
+    for nom in ("date_naissance", "date_debut_invalidite", "date_effet_pension_invalidite"):
+        if nom in bloc:
+            simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
+    for annee, colonne in colonnes_salaire(bloc).items():
+        simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
+    for annee, colonne in colonnes_rfr(bloc).items():
+        # Revenu fiscal de référence et parts du foyer fiscal, pour chaque année donnée.
+        simulation.set_input("rfr", str(annee), bloc[colonne].to_numpy())
+        simulation.set_input("nbptr", str(annee), bloc["nbptr"].to_numpy())
 
 
 def calculer_bloc(  # noqa: PLR0917 — Dask (client.submit) passe les arguments par position

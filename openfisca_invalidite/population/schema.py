@@ -15,6 +15,8 @@ colonne                                       type      obligatoire  sens
 ``poids``                                     réel > 0  oui          poids de sondage (personnes représentées)
 ``date_naissance``                            date      oui          AAAA-MM-JJ (ou format déclaré)
 ``date_debut_invalidite``                     date      oui          vide = pas d'invalidité
+``date_effet_pension_invalidite``             date      non          date d'effet de la pension (R341-12) ;
+                                                                     vide = celle de l'arrêt
 ``sexe``                                      texte     non          femme / homme (mortalité des projections)
 ``categorie_invalidite``                      texte     oui          non_classe, categorie_1, 2 ou 3
 ``reduction_capacite_travail``                réel 0-1  oui
@@ -113,6 +115,8 @@ BOOLEENS = {
     "affilie_assurance_maladie_france": True,
 }
 DATES = ("date_naissance", "date_debut_invalidite")
+#: Dates facultatives : vide = ``DATE_SANS_INVALIDITE``, la valeur par défaut de la variable.
+DATES_FACULTATIVES = ("date_effet_pension_invalidite",)
 #: Dates lues sans format déclaré : ISO 8601 seulement (AAAA-MM-JJ, heure nulle admise).
 MOTIF_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?$")
 #: Années admises dans une date (une année 0000 ou 1800 est une erreur de saisie).
@@ -354,9 +358,9 @@ def _valider_dates(df: pd.DataFrame, sortie: pd.DataFrame, format_date: str | No
     """Dates sans ambiguïté : type date (Parquet, Excel) ou texte ISO AAAA-MM-JJ
     (ou au ``format_date`` déclaré) ; naissance obligatoire ; invalidité vide =
     ``DATE_SANS_INVALIDITE``. Un nombre dans une colonne de date est refusé."""
-    for colonne in DATES:
+    for colonne in (*DATES, *(c for c in DATES_FACULTATIVES if c in df.columns)):
         dates = _dates(df, colonne, format_date)
-        if colonne == "date_debut_invalidite":  # population déjà validée : 31/12/9999 = pas d'invalidité
+        if colonne != "date_naissance":  # population déjà validée : 31/12/9999 = pas de date
             dates = dates.where(dates.dt.year != DATE_SANS_INVALIDITE.astype(object).year)
         manquant = dates.isna().to_numpy()
         if colonne == "date_naissance" and manquant.any():
@@ -369,9 +373,17 @@ def _valider_dates(df: pd.DataFrame, sortie: pd.DataFrame, format_date: str | No
                 df, colonne, f"année hors de {ANNEES_ADMISES[0]}-{ANNEES_ADMISES[1]} (« {premiere} »)", np.asarray(hors)
             )
         valeurs = dates.to_numpy().astype("datetime64[D]")
-        if colonne == "date_debut_invalidite":
+        if colonne != "date_naissance":
             valeurs = np.where(manquant, DATE_SANS_INVALIDITE, valeurs)
         sortie[colonne] = valeurs
+    if "date_effet_pension_invalidite" in sortie.columns:
+        effet = sortie["date_effet_pension_invalidite"].to_numpy()
+        debut = sortie["date_debut_invalidite"].to_numpy()
+        # R341-12 : la pension prend effet quand l'invalidité est appréciée, jamais avant l'arrêt.
+        fautive = (effet != DATE_SANS_INVALIDITE) & ((effet < debut) | (debut == DATE_SANS_INVALIDITE))
+        if fautive.any():
+            message = "date d'effet antérieure à l'arrêt, ou sans date d'arrêt (date_debut_invalidite)"
+            _refuser(df, "date_effet_pension_invalidite", message, fautive)
 
 
 def _dates(df: pd.DataFrame, colonne: str, format_date: str | None) -> pd.Series:

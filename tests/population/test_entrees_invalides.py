@@ -86,3 +86,27 @@ def test_carriere_longue(population):
     a = simuler(population, "2025-06", progression=False)
     b = simuler(large, "2025-06", progression=False)
     np.testing.assert_array_equal(a["pension_invalidite"], b["pension_invalidite"])
+
+
+def test_date_effet_de_la_pension(population):
+    # Facultative : vide = la date de l'arrêt ; une date d'effet avant l'arrêt est refusée (R341-12).
+    population["date_effet_pension_invalidite"] = None
+    assert (valider_population(population)["date_effet_pension_invalidite"] == np.datetime64("9999-12-31")).all()
+    pensionne = population.index[population["categorie_invalidite"] != "non_classe"][0]
+    arret = population.loc[pensionne, "date_debut_invalidite"]
+    population["date_effet_pension_invalidite"] = population["date_effet_pension_invalidite"].astype(object)
+    population.loc[pensionne, "date_effet_pension_invalidite"] = str(np.datetime64(arret, "D") - 1)
+    refus(population, "date_effet_pension_invalidite", "antérieure à l'arrêt", f"lignes {pensionne + 2}")
+
+
+def test_date_effet_transmise_au_modele():
+    # Une date d'effet après le mois calculé : la pension n'est due qu'à partir de son mois.
+    sans = simuler(generer_population(50, "2025-06", graine=1), "2025-06", progression=False)
+    pensionne = int(np.flatnonzero(sans["pension_invalidite"].to_numpy() > 0)[0])
+    population = generer_population(50, "2025-06", graine=1)
+    population["date_effet_pension_invalidite"] = None
+    population.loc[pensionne, "date_effet_pension_invalidite"] = "2025-07-01"
+    avec = simuler(population, "2025-06", progression=False)
+    assert avec.loc[pensionne, "pension_invalidite"] == 0
+    autres = np.arange(len(sans)) != pensionne
+    np.testing.assert_array_equal(avec["pension_invalidite"][autres], sans["pension_invalidite"][autres])
