@@ -73,19 +73,76 @@ TEXTES = {
     "Loi 2022-1158 art. 10": "https://www.legifrance.gouv.fr/eli/loi/2022/8/16/2022-1158/jo/article_10",
     "LFRSS 2023 art. 11": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000047445098",
     "LFSS 2026 art. 105": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000053227007",
+    # Textes propres aux autres régimes : décrets, lois et règlements de la SSI.
+    "Décret 2020-602": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000041897786",
+    "Décret 2022-257": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000045245209",
+    "Décret 2016-667": "https://www.legifrance.gouv.fr/eli/decret/2016/5/24/AFSS1604619D/jo/texte",
+    "LFSS 2017 art. 51": "https://www.legifrance.gouv.fr/eli/loi/2016/12/23/2016-1827/jo/article_51",
+    "Arrêté du 4 juillet 2014 (règlement SSI)": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000029205795",
+    "Arrêté du 1er août 2023 (règlement SSI)": "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000047974271",
+    "Arrêté du 1er août 2023 (règlement SSI), art. 10": (
+        "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000047974287"
+    ),
+    "Arrêté du 1er août 2023 (règlement SSI), art. 13": (
+        "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000047974290"
+    ),
+}
+
+#: Code rural et de la pêche maritime : « CRPM <article> » → (rédaction citée, adresse).
+#: L'article lui-même (LEGIARTI) quand son identifiant a été relevé, sinon le texte
+#: du Journal officiel qui lui a donné la rédaction que le modèle applique.
+DECRET_2020_602 = (
+    "rédaction du décret n° 2020-602 du 19 mai 2020",
+    "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000041897786",
+)
+ARTICLES_CODE_RURAL = {
+    "CRPM L732-8": (
+        "version en vigueur depuis le 25 décembre 2021",
+        LEGIFRANCE_ARTICLE + "LEGIARTI000044629183",
+    ),
+    "CRPM L742-3": (
+        "rédaction de la loi n° 2011-1906 du 21 décembre 2011",
+        "https://www.legifrance.gouv.fr/eli/loi/2011/12/21/2011-1906/jo/texte",
+    ),
+    "CRPM R742-2": (
+        "rédaction du décret n° 2010-344 du 31 mars 2010",
+        "https://www.legifrance.gouv.fr/eli/decret/2010/3/31/2010-344/jo/texte",
+    ),
+    "CRPM R732-3": DECRET_2020_602,
+    "CRPM R732-3-1": (
+        "créé par le décret n° 2010-668 du 17 juin 2010",
+        "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000022362723",
+    ),
+    "CRPM R732-4": DECRET_2020_602,
+    "CRPM R732-4-1": DECRET_2020_602,
+    "CRPM R732-4-2": DECRET_2020_602,
+    "CRPM R732-4-3": DECRET_2020_602,
+    "CRPM R732-5": (
+        "rédaction du décret n° 2022-257 du 23 février 2022",
+        "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000045245209",
+    ),
 }
 
 ADRESSES = {numero: LEGIFRANCE_ARTICLE + identifiant for numero, identifiant in ARTICLES_CSS.items()} | TEXTES
 
 
+def _reference(numero: str) -> str:
+    if numero in TEXTES:
+        return f"{numero} — {ADRESSES[numero]}"
+    if numero in ARTICLES_CODE_RURAL:
+        redaction, adresse = ARTICLES_CODE_RURAL[numero]
+        return f"Code rural et de la pêche maritime, article {numero.removeprefix('CRPM ')} ({redaction}) — {adresse}"
+    return f"Code de la sécurité sociale, article {numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
+
+
 def articles(*numeros: str) -> list[str]:
-    """Références lisibles par un juriste : code, article, adresse."""
-    return [
-        f"{numero} — {ADRESSES[numero]}"
-        if numero in TEXTES
-        else f"Code de la sécurité sociale, article {numero} — {ADRESSES.get(numero, CODE_SECURITE_SOCIALE)}"
-        for numero in numeros
-    ]
+    """Références lisibles par un juriste : code, article, adresse.
+
+    « L341-1 » : code de la sécurité sociale ; « CRPM R732-4 » : code rural et
+    de la pêche maritime ; un texte de ``TEXTES`` (« Décret 2020-602 »,
+    « Arrêté du 1er août 2023 (règlement SSI) ») : le texte lui-même.
+    """
+    return [_reference(numero) for numero in numeros]
 
 
 #: Textes des prélèvements sociaux et de l'impôt sur le revenu des pensions :

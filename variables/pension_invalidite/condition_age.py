@@ -1,11 +1,14 @@
-"""Fin de la pension d'invalidité à l'âge de la retraite (L341-15, L341-16)."""
+"""Fin de la pension d'invalidité à l'âge de la retraite (L341-15, L341-16 ;
+code rural R732-3, R732-3-1 ; règlement des travailleurs indépendants)."""
 
+import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
+from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
 
 
 class pension_invalidite_age_fin(Variable):
@@ -13,15 +16,94 @@ class pension_invalidite_age_fin(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     label = "Âge auquel la pension d'invalidité de la personne prend fin (en années)"
-    reference = articles("L341-15", "L351-1-5", "LFRSS 2023 art. 11")
+    reference = articles(
+        "L341-15",
+        "L351-1-5",
+        "LFRSS 2023 art. 11",
+        "CRPM R732-3",
+        "CRPM L732-18",
+        "Arrêté du 1er août 2023 (règlement SSI)",
+    )
     documentation = """
-    L341-15 : l'âge de L351-1-5 (age_retraite_inaptitude, 62 ans pour les
-    générations 1955 et suivantes). Une réforme qui ferait suivre aux invalides
-    l'âge légal général remplace cette seule formule (FinPensionAgeLegal).
+    Régime général et salariés agricoles (L341-15) : l'âge de L351-1-5
+    (age_retraite_inaptitude : 62 ans pour les générations 1955 et suivantes,
+    l'âge légal général jusqu'au 31 août 2023). Travailleurs indépendants :
+    l'âge de L161-17-2 (règlement de 2014, art. 23), puis celui de L351-1-5
+    (règlement de 2023, art. 1er) — le même barème. Non-salariés agricoles :
+    R732-3 VIII, « jusqu'à la fin du mois au cours duquel l'intéressé atteint
+    l'âge prévu à l'article L. 732-18 », l'âge légal de la retraite de
+    L161-17-2 (age_legal_retraite) ; aucun texte lu ne ramène cet âge à celui
+    de L351-1-5 après la loi de 2023 comme pour le régime général : à confirmer.
+    Une réforme qui ferait suivre aux invalides l'âge légal général remplace
+    cette seule formule (FinPensionAgeLegal).
     """
 
     def formula(individu, period):
-        return individu("age_retraite_inaptitude", period)
+        return selon_regime(
+            individu,
+            period,
+            {
+                (*REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite.ssi): (
+                    lambda: individu("age_retraite_inaptitude", period)
+                ),
+                (RegimeInvalidite.msa_non_salarie,): lambda: individu("age_legal_retraite", period),
+            },
+        )
+
+
+class pension_invalidite_maintien_en_activite_possible(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "Le régime maintient la pension au-delà de l'âge de fin à l'assuré qui travaille"
+    reference = articles("L341-16", "CRPM R732-3-1", "L635-5", "LFSS 2017 art. 51")
+    documentation = """
+    Régime général et salariés agricoles : L341-16 (depuis 2010). Non-salariés
+    agricoles : R732-3-1 (décret 2011-620). Travailleurs indépendants : depuis
+    le 1er janvier 2017 seulement (LFSS 2017, art. 51, à L635-5) ; avant, le
+    règlement de 2014 supprimait la pension à l'âge de L161-17-2 sans exception
+    (paramètre pension_invalidite.ssi.fin_de_droit.maintien_en_activite_possible).
+    """
+
+    def formula(individu, period, parameters):
+        return selon_regime(
+            individu,
+            period,
+            {
+                (*REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite.msa_non_salarie): (
+                    lambda: np.ones(individu.count, dtype=bool)
+                ),
+                (RegimeInvalidite.ssi,): lambda: np.full(
+                    individu.count,
+                    bool(parameters(period).pension_invalidite.ssi.fin_de_droit.maintien_en_activite_possible),
+                ),
+            },
+            defaut=False,
+        )
+
+
+class pension_invalidite_en_activite(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "La personne exerce une activité professionnelle (salariée ou non salariée) ce mois"
+    reference = articles("L341-16", "CRPM R732-3-1", "L635-5")
+    documentation = """
+    Revenus d'activité du mois (revenus_activite > 0), ou revenus
+    professionnels non salariés (rpns_imposables) ou agricoles (rag) de
+    l'année du mois positifs. Le maintien de la pension au-delà de l'âge de
+    fin suppose l'exercice d'une activité et qu'aucune pension de vieillesse
+    ne soit demandée : le modèle suppose qu'elle ne l'est pas tant que
+    l'activité dure.
+    """
+
+    def formula(individu, period):
+        annee = period.this_year
+        return (
+            (individu("revenus_activite", period) > 0)
+            | (individu("rpns_imposables", annee) > 0)
+            | (individu("rag", annee) > 0)
+        )
 
 
 class pension_invalidite_condition_age(Variable):
@@ -29,15 +111,17 @@ class pension_invalidite_condition_age(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     label = "La personne n'a pas atteint l'âge de fin de la pension d'invalidité (ou la garde en travaillant)"
-    reference = articles("L341-15", "L341-16", "L351-1-5", "LFRSS 2023 art. 11")
+    reference = articles("L341-15", "L341-16", "L351-1-5", "LFRSS 2023 art. 11", "CRPM R732-3", "CRPM R732-3-1")
     documentation = """
     La pension est due jusqu'au mois où la personne atteint l'âge de fin de la
-    pension (62 ans pour les générations 1955 et suivantes ; depuis le
-    1er septembre 2023 c'est l'âge de L351-1-5, et non plus l'âge légal général),
-    ce mois inclus : la pension de vieillesse pour inaptitude prend le relais le
-    1er du mois suivant. L341-16 : si elle exerce une activité (revenus_activite
-    > 0 dans le mois), la pension est maintenue jusqu'au mois où elle atteint
-    l'âge du taux plein automatique (67 ans), tant que l'activité dure.
+    pension de son régime (pension_invalidite_age_fin), ce mois inclus : la
+    pension de vieillesse pour inaptitude prend le relais le 1er du mois
+    suivant. Si elle exerce une activité (pension_invalidite_en_activite) et que
+    son régime le permet (pension_invalidite_maintien_en_activite_possible), la
+    pension est maintenue jusqu'au mois où elle atteint l'âge du taux plein
+    automatique (67 ans : L351-8 1° pour le régime général et les
+    indépendants, L732-25 du code rural pour les non-salariés agricoles, même
+    barème), tant que l'activité dure.
     """
 
     def formula(individu, period, parameters):
@@ -50,5 +134,7 @@ class pension_invalidite_condition_age(Variable):
         dernier_mois_en_activite = mois_naissance + age_en_mois(
             fin_de_droit.age_limite_poursuite_activite.calc(generation)
         )
-        en_activite = individu("revenus_activite", period) > 0
-        return (mois_calcul <= dernier_mois) | (en_activite & (mois_calcul <= dernier_mois_en_activite))
+        maintien = individu("pension_invalidite_en_activite", period) & individu(
+            "pension_invalidite_maintien_en_activite_possible", period
+        )
+        return (mois_calcul <= dernier_mois) | (maintien & (mois_calcul <= dernier_mois_en_activite))

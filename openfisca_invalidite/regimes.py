@@ -1,0 +1,88 @@
+"""Les régimes qui servent une pension d'invalidité, et le point de routage.
+
+Un régime est une branche de la même chaîne : chaque variable qui diffère
+selon le régime (éligibilité, taux, minimum, maximum, majoration pour tierce
+personne, cumul, âge de fin) calcule chaque branche sur tout le tableau des
+personnes, puis ``selon_regime`` garde pour chacune la branche de son régime
+(un ``np.select``, jamais de boucle sur les personnes). Une branche n'est
+calculée que si au moins une personne en relève : une population du seul
+régime général ne paie pas le calcul des autres régimes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from openfisca_core.indexed_enums import Enum
+
+from openfisca_invalidite.commons import valeurs_datees
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from openfisca_core.parameters import Parameter
+    from openfisca_core.periods import Period
+    from openfisca_core.populations import Population
+
+
+class RegimeInvalidite(Enum):
+    __order__ = "regime_general msa_salarie ssi msa_non_salarie"
+    regime_general = "Régime général (salariés), code de la sécurité sociale L341-1 et suivants"
+    msa_salarie = "Salariés agricoles (MSA) : règles du régime général par le code rural, L742-3 et R742-2"
+    ssi = "Travailleurs indépendants artisans et commerçants (SSI), règlement du régime invalidité-décès"
+    msa_non_salarie = "Non-salariés agricoles (MSA, AMEXA) : code rural, L732-8 et R732-3 à R732-6"
+
+
+#: Régimes dont la pension est celle du code de la sécurité sociale (livre III, titre IV) :
+#: le régime général et, par le renvoi de L742-3 et R742-2 du code rural, les salariés agricoles.
+REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE = (RegimeInvalidite.regime_general, RegimeInvalidite.msa_salarie)
+
+
+def selon_regime(
+    individu: Population,
+    period: Period,
+    branches: Mapping[tuple[RegimeInvalidite, ...], Callable[[], np.ndarray]],
+    *,
+    defaut: float | bool = 0,
+) -> np.ndarray:
+    """Valeur de la branche du régime de chaque personne (``regime_invalidite``).
+
+    ``branches`` associe un groupe de régimes à une fonction sans argument qui
+    rend la valeur de la branche pour toutes les personnes ; elle n'est appelée
+    que si une personne au moins relève d'un régime du groupe. Une personne dont
+    le régime n'a pas de branche reçoit ``defaut``.
+    """
+    regime = np.asarray(individu("regime_invalidite", period))
+    conditions, valeurs = [], []
+    for regimes, calcul in branches.items():
+        qui = np.isin(regime, [r.index for r in regimes])
+        if qui.any():
+            conditions.append(qui)
+            valeurs.append(np.asarray(calcul()))
+    if not conditions:
+        return np.full(individu.count, defaut)
+    return np.select(conditions, valeurs, defaut)
+
+
+def valeur_en_vigueur(parametre: Parameter, instant: str | np.datetime64, defaut: float = 0.0) -> float:
+    """Valeur d'un paramètre daté à ``instant``, ``defaut`` avant sa première
+    date d'effet ou après une fin de validité (``null``).
+
+    Pour les montants qu'un texte crée ou supprime à une date (forfaits des
+    non-salariés agricoles jusqu'en 2019, minima depuis 2020) : OpenFisca
+    refuse de lire un paramètre hors de sa période de validité.
+    """
+    dates, valeurs = valeurs_datees(parametre)
+    rang = int(np.searchsorted(dates, np.datetime64(instant, "D"), side="right")) - 1
+    if rang < 0 or np.isnan(valeurs[rang]):
+        return defaut
+    return float(valeurs[rang])
+
+
+def date_d_effet(individu: Population, period: Period) -> np.ndarray:
+    """Date d'effet de la pension de chaque personne (``datetime64[D]``) : celle
+    à laquelle les autres régimes apprécient leurs conditions et fixent le
+    montant (pensions des non-salariés agricoles liquidées avant ou après 2020,
+    règlement des travailleurs indépendants applicable, années de revenus)."""
+    return individu("date_debut_invalidite", period)
