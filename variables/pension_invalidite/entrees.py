@@ -88,11 +88,16 @@ class duree_immatriculation(Variable):
     definition_period = DateUnit.MONTH
     set_input = entree_bornee(0, None, set_input_dispatch_by_period)
     label = "Mois d'immatriculation au 1er jour du mois de l'arrêt de travail"
-    reference = articles("R313-5")
+    reference = articles("R313-5", "CRPM R732-3", "Arrêté du 4 juillet 2014 (règlement SSI)")
     documentation = """
     Mois d'immatriculation à la sécurité sociale au 1er jour du mois de l'arrêt
     de travail suivi d'invalidité (ou de la constatation de l'usure prématurée) ;
-    la pension en exige 12 (R313-5). Entier ≥ 0.
+    la pension en exige 12 (R313-5). Pour les autres régimes, mois d'affiliation
+    au régime qui sert la pension : d'assujettissement au régime des
+    non-salariés agricoles avant le mois de l'arrêt (R732-3 III, 12 exigés),
+    d'affiliation au régime invalidité-décès des indépendants à la date de la
+    demande (règlement, art. 1er, 12 exigés hors indemnités journalières).
+    Entier ≥ 0.
     """
 
 
