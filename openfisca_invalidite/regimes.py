@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openfisca_core.indexed_enums import Enum
 
-from openfisca_invalidite.commons import valeurs_datees
+from openfisca_invalidite.commons import valeur_a_dates
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -66,23 +66,24 @@ def selon_regime(
 
 
 def valeur_en_vigueur(parametre: Parameter, instant: str | np.datetime64, defaut: float = 0.0) -> float:
-    """Valeur d'un paramètre daté à ``instant``, ``defaut`` avant sa première
-    date d'effet ou après une fin de validité (``null``).
+    """Valeur d'un paramètre daté à ``instant``, ``defaut`` après une fin de
+    validité (``null``) ; avant la première date d'effet, la première valeur
+    (comme ``valeur_a_dates`` : la série commence à la date la plus ancienne
+    que le modèle couvre).
 
-    Pour les montants qu'un texte crée ou supprime à une date (forfaits des
-    non-salariés agricoles jusqu'en 2019, minima depuis 2020) : OpenFisca
-    refuse de lire un paramètre hors de sa période de validité.
+    Pour les montants qu'un texte supprime à une date (forfaits des
+    non-salariés agricoles, supprimés le 1er janvier 2020) : OpenFisca refuse
+    de lire un paramètre hors de sa période de validité.
     """
-    dates, valeurs = valeurs_datees(parametre)
-    rang = int(np.searchsorted(dates, np.datetime64(instant, "D"), side="right")) - 1
-    if rang < 0 or np.isnan(valeurs[rang]):
-        return defaut
-    return float(valeurs[rang])
+    valeur = valeur_a_dates(parametre, np.array([np.datetime64(instant, "D")]))[0]
+    return defaut if np.isnan(valeur) else float(valeur)
 
 
 def date_d_effet(individu: Population, period: Period) -> np.ndarray:
-    """Date d'effet de la pension de chaque personne (``datetime64[D]``) : celle
-    à laquelle les autres régimes apprécient leurs conditions et fixent le
-    montant (pensions des non-salariés agricoles liquidées avant ou après 2020,
-    règlement des travailleurs indépendants applicable, années de revenus)."""
-    return individu("date_debut_invalidite", period)
+    """Date d'effet de la pension de chaque personne (``datetime64[D]``) :
+    ``date_effet_pension_invalidite`` si elle est donnée, l'arrêt sinon
+    (``date_liquidation_pension_invalidite``). Les autres régimes y apprécient
+    leurs conditions et y fixent le montant : pensions des non-salariés
+    agricoles liquidées avant ou après 2020, règlement des travailleurs
+    indépendants applicable, années de revenus, revalorisations suivantes."""
+    return individu("date_liquidation_pension_invalidite", period)
