@@ -33,9 +33,15 @@ from openfisca_invalidite.commons import (
 from openfisca_invalidite.regimes import date_d_effet, valeur_en_vigueur
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from openfisca_core.indexed_enums import EnumArray
+    from openfisca_core.parameters import ParameterNodeAtInstant
     from openfisca_core.periods import Period
     from openfisca_core.populations import Population
+
+    #: ``parameters`` d'une formule : les barèmes lus apparaissent dans /trace.
+    Parametres = Callable[[Period], ParameterNodeAtInstant]
 
 
 class Bareme(NamedTuple):
@@ -60,12 +66,12 @@ def partielle_ou_totale(categorie: EnumArray, partielle: float, totale: float) -
     )
 
 
-def bareme_ssi(individu: Population, categorie: EnumArray, mois: Period) -> Bareme:
+def bareme_ssi(categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
     """Règlement du régime invalidité-décès des travailleurs indépendants : PIPM
     30 % (art. 9), PITD 50 % (art. 13) du revenu annuel moyen ; minimum mensuel
     propre à la SSI (art. 9 a et 13 a) ; maximum 30 % / 50 % du PASS (art. 9 b
     et 13 b), mensualisé."""
-    p = parametres_historiques(individu)(mois.start)
+    p = parameters(mois)
     ssi = p.pension_invalidite.ssi
     taux = partielle_ou_totale(categorie, ssi.taux.pipm, ssi.taux.pitd)
     minimum = partielle_ou_totale(categorie, ssi.minimum.pipm, ssi.minimum.pitd)
@@ -74,12 +80,12 @@ def bareme_ssi(individu: Population, categorie: EnumArray, mois: Period) -> Bare
     return Bareme(taux, minimum, np.round(parts * plafond_mensuel, 2))
 
 
-def pension_ssi_du_mois(individu: Population, period: Period, mois: Period) -> np.ndarray:
+def pension_ssi_du_mois(individu: Population, period: Period, mois: Period, parameters: Parametres) -> np.ndarray:
     """Pension SSI du mois ``mois`` (catégorie de ``period``) : taux × revenu
     annuel moyen / 12, revalorisé (art. 27) de la date d'effet au 1er du mois,
     entre le minimum et le maximum du mois ; 0 avant la date d'effet."""
     categorie = individu("categorie_invalidite", period)
-    bareme = bareme_ssi(individu, categorie, mois)
+    bareme = bareme_ssi(categorie, mois, parameters)
     revenu = np.round(individu("revenu_annuel_moyen_ssi", period).astype(np.float64), 2)
     effet = date_d_effet(individu, period)
     revalorise = revalorisation_depuis(
@@ -92,7 +98,7 @@ def pension_ssi_du_mois(individu: Population, period: Period, mois: Period) -> n
     return np.where((effet <= fin(mois)) & (bareme.taux > 0), montant, 0.0)
 
 
-def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Period) -> Bareme:
+def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
     """Code rural, mois ``mois`` : avant le 1er janvier 2020, le forfait annuel
     (R732-4 ancien : totale, et partielle = 3/5 de la totale sans descendre
     sous l'AVTS, soit le minimum de L341-5) est à la fois le minimum et le
@@ -100,16 +106,16 @@ def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Per
     moyen, minimum annuel (R732-4-2, R732-4-3) et maximum 15 % / 25 % du PASS,
     mensualisés."""
     historique = parametres_historiques(individu)
-    p = historique(mois.start)
     msa = historique.pension_invalidite.msa_non_salaries
     instant = np.datetime64(str(mois.start), "D")
     forfait_total = valeur_en_vigueur(msa.forfait.totale, instant, np.nan)
     if not np.isnan(forfait_total):
         fraction = valeur_en_vigueur(msa.forfait.fraction_partielle, instant)
-        avts = p.pension_invalidite.montant.minimum
+        avts = valeur_en_vigueur(historique.pension_invalidite.montant.minimum, instant)
         forfait = partielle_ou_totale(categorie, max(fraction * forfait_total / 12, avts), forfait_total / 12)
         forfait = np.round(forfait, 2)
         return Bareme(np.zeros(forfait.shape), forfait, forfait)
+    p = parameters(mois)
     msa_mois = p.pension_invalidite.msa_non_salaries
     taux = partielle_ou_totale(categorie, msa_mois.taux.partielle, msa_mois.taux.totale)
     minimum = partielle_ou_totale(categorie, msa_mois.minimum.partielle, msa_mois.minimum.totale) / 12
@@ -128,7 +134,9 @@ def age_a_la_date(naissance: np.ndarray, date: np.ndarray) -> np.ndarray:
     return (mois - (jour < jour_naissance)) // 12
 
 
-def pension_msa_non_salarie_du_mois(individu: Population, period: Period, mois: Period) -> np.ndarray:
+def pension_msa_non_salarie_du_mois(
+    individu: Population, period: Period, mois: Period, parameters: Parametres
+) -> np.ndarray:
     """Pension des non-salariés agricoles du mois ``mois`` (catégorie et qualité
     de ``period``), selon la date d'effet :
 
@@ -144,7 +152,7 @@ def pension_msa_non_salarie_du_mois(individu: Population, period: Period, mois: 
       d'effet) du montant d'un chef, jamais sous le minimum.
     """
     categorie = individu("categorie_invalidite", period)
-    bareme = bareme_msa_non_salarie(individu, categorie, mois)
+    bareme = bareme_msa_non_salarie(individu, categorie, mois, parameters)
     effet = date_d_effet(individu, period)
     commencee = (effet <= fin(mois)) & (bareme.minimum > 0)
     if not bareme.taux.any():  # mois du régime forfaitaire : tout le monde au forfait
@@ -165,7 +173,7 @@ def pension_msa_non_salarie_du_mois(individu: Population, period: Period, mois: 
     naissance = individu("date_naissance", period)
     connus = annee(effet) < ANNEE_SANS_ARRET
     age = age_a_la_date(naissance, np.where(connus, effet, naissance))
-    fraction = historique(mois.start).pension_invalidite.msa_non_salaries.aide_familial.fraction.calc(age)
+    fraction = parameters(mois).pension_invalidite.msa_non_salaries.aide_familial.fraction.calc(age)
     membre_de_la_famille = (statut == statuts.aide_familial) | (statut == statuts.associe_exploitation)
     montant = np.select(
         [
@@ -176,3 +184,26 @@ def pension_msa_non_salarie_du_mois(individu: Population, period: Period, mois: 
         montant_chef,  # R732-4 I
     )
     return np.where(commencee, np.round(montant, 2), 0.0)
+
+
+def revenus_des_mois_depuis_l_effet(
+    individu: Population, period: Period, variable: str, mois: Sequence[Period]
+) -> np.ndarray:
+    """Somme d'une variable mensuelle sur ``mois``, sans les mois antérieurs à
+    celui de la date d'effet de la pension : les revenus d'avant l'invalidité
+    ne se cumulent pas avec elle."""
+    effet = indice_mois(date_d_effet(individu, period))
+    total = np.zeros(individu.count, dtype=np.float64)
+    for m in mois:
+        rang = m.start.year * 12 + m.start.month - 1
+        total += np.where(effet <= rang, individu(variable, m), 0.0)
+    return total
+
+
+def revenu_annuel_depuis_l_effet(
+    individu: Population, period: Period, variable: str, annee_des_revenus: Period
+) -> np.ndarray:
+    """Revenu annuel d'une année qui n'est pas antérieure à celle de la date
+    d'effet de la pension (0 sinon)."""
+    effet = annee(date_d_effet(individu, period))
+    return np.where(effet <= annee_des_revenus.start.year, individu(variable, annee_des_revenus), 0.0)

@@ -27,6 +27,7 @@ from openfisca_invalidite.cumul import (
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.pension import pensions_de_la_section_3
 from openfisca_invalidite.references import articles
+from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
 
 
 class salaire_annee_precedant_arret(Variable):
@@ -171,7 +172,45 @@ class pension_invalidite_reduction_cumul(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     unit = "currency-EUR"
-    label = "Réduction mensuelle de la pension pour cumul avec des revenus"
+    label = "Réduction mensuelle de la pension pour cumul avec des revenus, selon le régime"
+    reference = articles(
+        "R341-17",
+        "L341-12",
+        "CRPM R732-5",
+        "Arrêté du 4 juillet 2014 (règlement SSI)",
+        "Arrêté du 1er août 2023 (règlement SSI), art. 10",
+    )
+    documentation = """
+    Régime général et salariés agricoles (par L742-3 et R742-2 du code rural) :
+    R341-17 (pension_invalidite_reduction_cumul_regime_general). Travailleurs
+    indépendants : règlement du régime invalidité-décès, art. 10 et 14, et
+    décret 2022-257 (pension_invalidite_ssi_reduction_cumul). Non-salariés
+    agricoles : R732-5 du code rural
+    (pension_invalidite_msa_non_salarie_reduction_cumul).
+    """
+
+    def formula(individu, period):
+        return selon_regime(
+            individu,
+            period,
+            {
+                REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: individu(
+                    "pension_invalidite_reduction_cumul_regime_general", period
+                ),
+                (RegimeInvalidite.ssi,): lambda: individu("pension_invalidite_ssi_reduction_cumul", period),
+                (RegimeInvalidite.msa_non_salarie,): lambda: individu(
+                    "pension_invalidite_msa_non_salarie_reduction_cumul", period
+                ),
+            },
+        )
+
+
+class pension_invalidite_reduction_cumul_regime_general(Variable):
+    value_type = float
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    unit = "currency-EUR"
+    label = "Réduction mensuelle de la pension pour cumul avec des revenus (R341-17)"
     reference = articles("R341-17", "R341-17 (2011)", "R341-14", "L341-12")
     documentation = """
     Jusqu'au 31 mars 2022 (R341-17, rédaction de 2011) : la pension est

@@ -52,8 +52,8 @@ class taux_pension_invalidite(Variable):
                 REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: par_categorie(
                     categorie, parameters(period).pension_invalidite.montant.taux
                 ),
-                SSI: lambda: bareme_ssi(individu, categorie, period).taux,
-                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period).taux,
+                SSI: lambda: bareme_ssi(categorie, period, parameters).taux,
+                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period, parameters).taux,
             },
         )
 
@@ -83,8 +83,8 @@ class pension_invalidite_minimum(Variable):
                 REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: np.full(
                     individu.count, parameters(period).pension_invalidite.montant.minimum
                 ),
-                SSI: lambda: bareme_ssi(individu, categorie, period).minimum,
-                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period).minimum,
+                SSI: lambda: bareme_ssi(categorie, period, parameters).minimum,
+                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period, parameters).minimum,
             },
         )
 
@@ -117,8 +117,8 @@ class pension_invalidite_maximum(Variable):
             period,
             {
                 REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: regime_general,
-                SSI: lambda: bareme_ssi(individu, categorie, period).maximum,
-                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period).maximum,
+                SSI: lambda: bareme_ssi(categorie, period, parameters).maximum,
+                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period, parameters).maximum,
             },
         )
 
@@ -153,8 +153,8 @@ class pension_invalidite_avant_cumul(Variable):
                     REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: pension_de_la_section_3(
                         individu, period, period, parameters
                     ),
-                    SSI: lambda: pension_ssi_du_mois(individu, period, period),
-                    MSA_NON_SALARIE: lambda: pension_msa_non_salarie_du_mois(individu, period, period),
+                    SSI: lambda: pension_ssi_du_mois(individu, period, period, parameters),
+                    MSA_NON_SALARIE: lambda: pension_msa_non_salarie_du_mois(individu, period, period, parameters),
                 },
             ),
             0.0,
