@@ -40,6 +40,9 @@ def test_situation_valide(tbs, situation):
         ("salaire_cotise_12_mois", MOIS, float("nan"), "non finie"),
         ("revenus_activite", MOIS, float("inf"), "non finie"),
         ("duree_immatriculation", MOIS, -3, "minimum"),
+        ("rpns_imposables", "2019", -1200, "minimum"),
+        ("rag", "2019", float("nan"), "non finie"),
+        ("indemnites_journalieres_maladie", MOIS, -10, "minimum"),
     ],
 )
 def test_valeur_hors_domaine(tbs, situation, *, variable, periode, valeur, mot):
@@ -58,6 +61,24 @@ def test_categorie_inconnue(tbs, situation):
     with pytest.raises(SituationParsingError) as erreur:
         construire(tbs, situation)
     assert "categorie_invalidite" in str(erreur.value) and "categorie_4" in str(erreur.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "valeur"),
+    [("regime_invalidite", "rsi"), ("statut_non_salarie_agricole", "conjoint")],
+)
+def test_regime_ou_statut_inconnu(tbs, situation, *, variable, valeur):
+    situation["individus"]["claire"][variable] = {"ETERNITY": valeur}
+    with pytest.raises(SituationParsingError) as erreur:
+        construire(tbs, situation)
+    assert variable in str(erreur.value) and valeur in str(erreur.value)
+
+
+def test_un_deficit_agricole_est_une_entree_valide(tbs, situation):
+    situation["individus"]["claire"]["regime_invalidite"] = {"ETERNITY": "msa_non_salarie"}
+    situation["individus"]["claire"]["rag"] = {"2019": -3000, "2020": 12000}
+    simulation = construire(tbs, situation)
+    assert simulation.calculate("revenu_professionnel_moyen_agricole", MOIS)[0] == pytest.approx(6000)
 
 
 def test_naissance_apres_la_periode(tbs, situation):
