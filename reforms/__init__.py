@@ -12,6 +12,9 @@ Fabriques pour les variantes : ``reforme_age_retraite`` (âge légal, fin de la
 pension d'invalidité, par générations et date d'effet), ``reforme_taux_categorie``,
 ``reforme_conjugalisation_aah``, ``reforme_csg_invalidite_taux_reduit`` (CSG des pensions d'invalidité
 au taux réduit),
+``reforme_minimum_ssi_regime_general`` (minima des indépendants alignés sur
+le régime général), ``reforme_bornes_msa_non_salaries`` (taux et maxima des
+non-salariés agricoles),
 ``reforme_majoration`` (un paramètre × facteur), ``reforme_parametres`` (un
 dictionnaire ou un YAML de valeurs datées).
 
@@ -46,6 +49,12 @@ from openfisca_invalidite.reforms.montants import (
 )
 from openfisca_invalidite.reforms.parametres import ReformeInvalide, reforme_majoration, reforme_parametres
 from openfisca_invalidite.reforms.prelevements import CsgInvaliditeTauxReduit, reforme_csg_invalidite_taux_reduit
+from openfisca_invalidite.reforms.regimes import (
+    MaximaMsaNonSalariesRegimeGeneral,
+    MinimumSsiRegimeGeneral,
+    reforme_bornes_msa_non_salaries,
+    reforme_minimum_ssi_regime_general,
+)
 from openfisca_invalidite.reforms.structurelles import FinPensionAgeLegal, PlancherAAH
 
 if TYPE_CHECKING:
@@ -66,6 +75,8 @@ REFORMES: dict[str, type[Reform]] = {
     "aah_conjugalisee": AahConjugalisee,
     "aah_deconjugalisee_2022": AahDeconjugalisee2022,
     "plancher_aah": PlancherAAH,
+    "ssi_minimum_regime_general": MinimumSsiRegimeGeneral,
+    "msa_non_salaries_maxima_regime_general": MaximaMsaNonSalariesRegimeGeneral,
     "csg_invalidite_3_8": CsgInvaliditeTauxReduit,
 }
 
@@ -99,9 +110,11 @@ __all__ = [
     "chemin",
     "reforme",
     "reforme_age_retraite",
+    "reforme_bornes_msa_non_salaries",
     "reforme_conjugalisation_aah",
     "reforme_csg_invalidite_taux_reduit",
     "reforme_majoration",
+    "reforme_minimum_ssi_regime_general",
     "reforme_parametres",
     "reforme_taux_categorie",
 ]

@@ -14,7 +14,9 @@ from openfisca_invalidite.reforms import (
     chemin,
     reforme,
     reforme_age_retraite,
+    reforme_bornes_msa_non_salaries,
     reforme_majoration,
+    reforme_minimum_ssi_regime_general,
     reforme_parametres,
     reforme_taux_categorie,
 )
@@ -31,6 +33,8 @@ NOMS_ATTENDUS = {
     "asi_plafond_plus_10",
     "aah_conjugalisee",
     "plancher_aah",
+    "ssi_minimum_regime_general",
+    "msa_non_salaries_maxima_regime_general",
 }
 
 
@@ -210,6 +214,32 @@ def test_taux_categorie_erreurs():
 
 
 # --- API web ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {},
+        {"taux_partielle": 1.5},
+        {"maximum_totale": -0.1},
+    ],
+)
+def test_bornes_msa_non_salaries_erreurs(arguments):
+    with pytest.raises(ReformeInvalide, match="parts entre 0 et 1"):
+        reforme_bornes_msa_non_salaries("2026-01-01", **arguments)
+
+
+def test_minimum_ssi_regime_general_suit_les_revalorisations_du_minimum(tbs):
+    """Chaque date de valeur du minimum du régime général après la date d'effet
+    devient une date de valeur des minima de la SSI."""
+    reformee = reforme_minimum_ssi_regime_general("2024-06-01")(tbs)
+    ssi = reformee.parameters.pension_invalidite.ssi.minimum
+    minimum = reformee.parameters.pension_invalidite.montant.minimum
+    for date in ("2024-06-01", "2025-01-01", "2025-06-01", "2026-01-01", "2026-06-01"):
+        assert ssi.pipm(date) == ssi.pitd(date) == minimum(date), date
+    assert ssi.pipm("2024-05-01") == tbs.parameters.pension_invalidite.ssi.minimum.pipm("2024-05-01")
+    with pytest.raises(ReformeInvalide, match="date d'effet"):
+        reforme_minimum_ssi_regime_general("juin 2024")
 
 
 def test_api_web_avec_reforme():
