@@ -45,6 +45,17 @@ def test_calculate_egal_api_python(serveur, tbs, situation):
         ("invalide_categorie_3_mtp", "sophie", ["pension_invalidite", "majoration_tierce_personne"]),
         ("pensionne_categorie_1_cumul", "julien", ["pension_invalidite", "pension_invalidite_reduction_cumul"]),
         ("pensionne_categorie_2_asi_aah", "marc", ["pension_invalidite", "asi", "aah"]),
+        ("salarie_agricole_msa", "lucie", ["salaire_annuel_moyen", "pension_invalidite"]),
+        (
+            "independant_ssi_pitd",
+            "karim",
+            ["revenu_annuel_moyen_ssi", "pension_invalidite_minimum", "pension_invalidite"],
+        ),
+        (
+            "exploitant_agricole_msa",
+            "bernard",
+            ["revenu_professionnel_moyen_agricole", "pension_invalidite", "majoration_tierce_personne"],
+        ),
     ],
 )
 def test_exemples_du_paquet(serveur, tbs, charger_exemple, *, exemple, qui, variables):
