@@ -21,7 +21,6 @@ class pension_invalidite_age_fin(Variable):
         "L351-1-5",
         "LFRSS 2023 art. 11",
         "CRPM R732-3",
-        "CRPM L732-18",
         "Arrêté du 1er août 2023 (règlement SSI)",
     )
     documentation = """
@@ -56,10 +55,10 @@ class pension_invalidite_maintien_en_activite_possible(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     label = "Le régime maintient la pension au-delà de l'âge de fin à l'assuré qui travaille"
-    reference = articles("L341-16", "CRPM R732-3-1", "L635-5", "LFSS 2017 art. 51")
+    reference = articles("L341-16", "CRPM R732-3-1", "LFSS 2017 art. 51")
     documentation = """
     Régime général et salariés agricoles : L341-16 (depuis 2010). Non-salariés
-    agricoles : R732-3-1 (décret 2011-620). Travailleurs indépendants : depuis
+    agricoles : R732-3-1 (depuis le décret 2010-668). Travailleurs indépendants : depuis
     le 1er janvier 2017 seulement (LFSS 2017, art. 51, à L635-5) ; avant, le
     règlement de 2014 supprimait la pension à l'âge de L161-17-2 sans exception
     (paramètre pension_invalidite.ssi.fin_de_droit.maintien_en_activite_possible).
@@ -87,7 +86,7 @@ class pension_invalidite_en_activite(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     label = "La personne exerce une activité professionnelle (salariée ou non salariée) ce mois"
-    reference = articles("L341-16", "CRPM R732-3-1", "L635-5")
+    reference = articles("L341-16", "CRPM R732-3-1", "LFSS 2017 art. 51")
     documentation = """
     Revenus d'activité du mois (revenus_activite > 0), ou revenus
     professionnels non salariés (rpns_imposables) ou agricoles (rag) de

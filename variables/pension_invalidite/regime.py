@@ -23,7 +23,7 @@ class regime_invalidite(Variable):
     entity = Individu
     definition_period = DateUnit.ETERNITY
     label = "Régime qui sert la pension d'invalidité"
-    reference = articles("L172-1", "R172-16", "CRPM L742-3", "CRPM L732-8", "L635-5", "Décret 2016-667")
+    reference = articles("Décret 2016-667", "CRPM L742-3", "CRPM L732-8", "LFSS 2017 art. 51")
     documentation = """
     regime_general (par défaut), msa_salarie (salariés agricoles : mêmes règles
     que le régime général, code rural L742-3 et R742-2), ssi (artisans et
@@ -56,7 +56,7 @@ class statut_non_salarie_agricole(Variable):
     entity = Individu
     definition_period = DateUnit.ETERNITY
     label = "Qualité au titre de laquelle le non-salarié agricole est assuré (code rural, L722-10)"
-    reference = articles("CRPM L722-10", "CRPM L732-8", "CRPM R732-4")
+    reference = articles("CRPM L732-8", "CRPM R732-4")
     documentation = """
     Lu seulement si regime_invalidite vaut msa_non_salarie. Qualité à la date
     de l'interruption de travail suivie d'invalidité : elle ouvre l'inaptitude
@@ -75,7 +75,7 @@ class rag(Variable):
     set_input = entree_bornee(None, None)
     unit = "currency-EUR"
     label = "Revenus agricoles de l'année civile (revenu professionnel du non-salarié agricole, déficit en négatif)"
-    reference = articles("CRPM R732-4-1", "CRPM L731-14")
+    reference = articles("CRPM R732-4-1")
     documentation = """
     Même nom qu'OpenFisca-France (revenus agricoles de l'individu). Ici : le
     revenu professionnel de l'année retenu pour les cotisations (L731-14 à

@@ -21,7 +21,7 @@ class pension_invalidite_msa_non_salarie_condition_statut(Variable):
     entity = Individu
     definition_period = DateUnit.MONTH
     label = "La qualité du non-salarié agricole ouvre droit à la pension pour son inaptitude (partielle ou totale)"
-    reference = articles("CRPM L732-8", "CRPM L722-10")
+    reference = articles("CRPM L732-8")
     documentation = """
     L732-8, 1er alinéa : l'inaptitude totale à la profession agricole ouvre
     droit à pension aux chefs d'exploitation ou d'entreprise, aux aides
