@@ -34,6 +34,14 @@ class RegimeInvalidite(Enum):
     msa_non_salarie = "Non-salariés agricoles (MSA, AMEXA) : code rural, L732-8 et R732-3 à R732-6"
 
 
+class StatutNonSalarieAgricole(Enum):
+    __order__ = "chef_exploitation collaborateur aide_familial associe_exploitation"
+    chef_exploitation = "Chef d'exploitation ou d'entreprise agricole, membre non salarié de société (L722-10 1° et 5°)"
+    collaborateur = "Collaborateur d'exploitation ou d'entreprise agricole (L722-10 4° a, L321-5)"
+    aide_familial = "Aide familial (L722-10 2°)"
+    associe_exploitation = "Associé d'exploitation (L722-10 2°)"
+
+
 #: Régimes dont la pension est celle du code de la sécurité sociale (livre III, titre IV) :
 #: le régime général et, par le renvoi de L742-3 et R742-2 du code rural, les salariés agricoles.
 REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE = (RegimeInvalidite.regime_general, RegimeInvalidite.msa_salarie)

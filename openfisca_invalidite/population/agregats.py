@@ -1,12 +1,13 @@
 """Agrégats pondérés d'un tableau de résultats (sortie de :func:`.moteur.simuler`).
 
 - :func:`agreger` : bénéficiaires, coût mensuel et annuel, montant moyen, par
-  prestation et par scénario, pour l'ensemble, par catégorie et par tranche d'âge ;
+  prestation et par scénario, pour l'ensemble, par régime, par catégorie et par
+  tranche d'âge ;
 - :func:`ecarts_reformes` : pour chaque réforme, écart de coût par prestation,
   gagnants et perdants (sur le revenu disponible tiré des prestations quand le
   modèle le calcule, sinon sur la somme des prestations versées à la personne),
   gain moyen des gagnants et perte moyenne des perdants, pour l'ensemble et
-  par tranche d'âge et catégorie.
+  par régime, tranche d'âge et catégorie.
 
 Tout est pondéré par ``poids`` ; un montant compte un bénéficiaire s'il est > 0
 (un prélèvement, négatif, compte un redevable s'il est < 0).
@@ -31,7 +32,7 @@ from openfisca_invalidite.population.moteur import (
     scenarios_de,
 )
 
-DIMENSIONS = ("ensemble", "categorie_invalidite", "tranche_age")
+DIMENSIONS = ("ensemble", "regime_invalidite", "categorie_invalidite", "tranche_age")
 #: Prélèvements sur la pension (montants négatifs) parmi les montants nets.
 PRELEVEMENTS = MONTANTS_NETS[1:]
 SEUIL_GAIN = 0.005  # euro : en deçà, ni gagnant ni perdant (arrondi au centime)

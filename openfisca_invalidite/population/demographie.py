@@ -38,7 +38,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from openfisca_invalidite.population.schema import colonnes_rfr, colonnes_salaire, valider_population
+from openfisca_invalidite.population.schema import (
+    colonnes_non_salariees,
+    colonnes_rfr,
+    colonnes_salaire,
+    valider_population,
+)
 from openfisca_invalidite.population.synthetique import generer_entrants
 
 if TYPE_CHECKING:
@@ -205,6 +210,16 @@ def evoluer(
     return valider_population(suivante), mouvements
 
 
+def _ajouter_zeros(tableau: pd.DataFrame, colonnes: list[str]) -> pd.DataFrame:
+    """``tableau`` avec des colonnes de carrière nulles (en un seul bloc)."""
+    if not colonnes:
+        return tableau
+    zeros = pd.DataFrame(
+        np.zeros((len(tableau), len(colonnes)), dtype=np.float32), columns=colonnes, index=tableau.index
+    )
+    return pd.concat([tableau, zeros], axis=1)
+
+
 def _ajouter_entrants(
     suivante: pd.DataFrame,
     population: pd.DataFrame,
@@ -241,12 +256,11 @@ def _ajouter_entrants(
     pensionnes_tires = int((nouveaux["role_famille"] == "demandeur").sum())
     nouveaux["poids"] = flux / pensionnes_tires
     nouveaux = _identifiants_nouveaux(nouveaux, suivante, annee)
-    for colonne in colonnes_salaire(suivante).values():
-        if colonne not in nouveaux:
-            nouveaux[colonne] = np.float32(0)
-    for colonne in colonnes_salaire(nouveaux).values():
-        if colonne not in suivante:
-            suivante[colonne] = np.float32(0)
+    # Carrières (salaires, revenus non salariés) : une année absente d'un côté vaut 0.
+    carrieres_suivante = [*colonnes_salaire(suivante).values(), *colonnes_non_salariees(suivante).values()]
+    carrieres_nouveaux = [*colonnes_salaire(nouveaux).values(), *colonnes_non_salariees(nouveaux).values()]
+    nouveaux = _ajouter_zeros(nouveaux, [c for c in carrieres_suivante if c not in nouveaux])
+    suivante = _ajouter_zeros(suivante, [c for c in carrieres_nouveaux if c not in suivante])
     rfr_nouveaux = colonnes_rfr(nouveaux)
     for colonne in colonnes_rfr(suivante).values():
         if colonne not in nouveaux and rfr_nouveaux:  # années que le taux de CSG ne lit plus : la plus ancienne connue

@@ -63,6 +63,27 @@ def cout_par_prestation(agregats: pd.DataFrame, chemin: Path) -> Path:
     return _enregistrer(fig, chemin)
 
 
+def cout_par_regime(agregats: pd.DataFrame, chemin: Path) -> Path | None:
+    """Pensionnés et coût annuel de la pension d'invalidité par régime qui la sert, par scénario."""
+    vue = agregats[(agregats["dimension"] == "regime_invalidite") & (agregats["prestation"] == "pension_invalidite")]
+    if vue.empty:
+        return None
+    scenarios = list(dict.fromkeys(vue["scenario"]))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.5))
+    for ax, (valeur, echelle, titre) in zip(
+        axes,
+        (("beneficiaires", 1e3, "pensionnés (milliers)"), ("cout_annuel", 1e9, "coût annuel (Md€)")),
+        strict=True,
+    ):
+        # Une ligne par (régime, scénario) : « first » ne fait que la reprendre.
+        tableau = vue.pivot_table(index="modalite", columns="scenario", values=valeur, aggfunc="first") / echelle
+        tableau[scenarios].plot.bar(ax=ax, rot=20, legend=ax is axes[0])
+        ax.set_xlabel("")
+        ax.set_ylabel(titre)
+    fig.suptitle("Pension d'invalidité par régime")
+    return _enregistrer(fig, chemin)
+
+
 def gagnants_perdants_par_age(resultats: pd.DataFrame, chemin: Path) -> Path | None:
     reformes = scenarios_de(resultats)[1:]
     if not reformes:
@@ -143,6 +164,9 @@ def tracer_tout(
         faits = [distribution_pensions(resultats, dossier / "distribution_pensions.png")]
         if prestations_de(resultats):
             faits.append(cout_par_prestation(agregats, dossier / "cout_par_prestation.png"))
+            chemin = cout_par_regime(agregats, dossier / "cout_par_regime.png")
+            if chemin is not None:
+                faits.append(chemin)
         chemin = gagnants_perdants_par_age(resultats, dossier / "gagnants_perdants_par_age.png")
         if chemin is not None:
             faits.append(chemin)

@@ -24,8 +24,12 @@ from openfisca_core import periods
 from openfisca_core.simulations import SimulationBuilder
 
 from openfisca_invalidite.population.schema import (
+    CARRIERES_NON_SALARIEES,
+    ENUMERATIONS_FACULTATIVES,
+    MOTIF_CARRIERE_NON_SALARIEE,
     MOTIF_SALAIRE,
     PopulationInvalide,
+    colonnes_non_salariees,
     colonnes_rfr,
     colonnes_salaire,
     valider_population,
@@ -83,6 +87,7 @@ ENTREES_MENSUELLES = (
     "taux_incapacite",
     "aah_restriction_substantielle_durable_acces_emploi",
     "autres_ressources",
+    "indemnites_journalieres_maladie",
     "inapte_travail",
     "aspa_eligibilite",
     "residence_france",
@@ -236,8 +241,13 @@ def _entrees_fixes_et_annuelles(simulation: Simulation, bloc: pd.DataFrame) -> N
     for nom in ("date_naissance", "date_debut_invalidite", "date_effet_pension_invalidite"):
         if nom in bloc:
             simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
+    for nom in ENUMERATIONS_FACULTATIVES:
+        if nom in bloc and nom in simulation.tax_benefit_system.variables:
+            simulation.set_input(nom, periods.ETERNITY, np.asarray(bloc[nom]).astype(str))
     for annee, colonne in colonnes_salaire(bloc).items():
         simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
+    for (prefixe, annee), colonne in colonnes_non_salariees(bloc).items():
+        simulation.set_input(CARRIERES_NON_SALARIEES[prefixe][0], str(annee), bloc[colonne].to_numpy())
     for annee, colonne in colonnes_rfr(bloc).items():
         # Revenu fiscal de référence et parts du foyer fiscal, pour chaque année donnée.
         simulation.set_input("rfr", str(annee), bloc[colonne].to_numpy())
@@ -471,7 +481,7 @@ def tranche_age(age: np.ndarray) -> pd.Categorical:
 
 
 #: Colonnes d'entrée reprises en tête des résultats.
-COLONNES_IDENTITE = ("id", "famille_id", "role_famille", "poids", "categorie_invalidite")
+COLONNES_IDENTITE = ("id", "famille_id", "role_famille", "poids", "categorie_invalidite", "regime_invalidite")
 
 
 def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
@@ -483,7 +493,13 @@ def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
     for colonne in calculs.columns:
         if colonne != "age":
             resultat[colonne] = calculs[colonne].to_numpy()
-    entrees = [c for c in population.columns if c not in resultat.columns and not MOTIF_SALAIRE.match(str(c))]
+    entrees = [
+        c
+        for c in population.columns
+        if c not in resultat.columns
+        and not MOTIF_SALAIRE.match(str(c))
+        and not MOTIF_CARRIERE_NON_SALARIEE.match(str(c))
+    ]
     if entrees:
         resultat = pd.concat([resultat, population[entrees].set_axis(resultat.index)], axis=1)
     if len(resultat) != len(population):  # garde-fou : rien n'est perdu

@@ -34,6 +34,20 @@ acces_emploi``
 ``residence_france`` (défaut vrai),                                  (défaut faux sauf residence_france)
 ``aah_conjugalise_eligible``
 ``salaire_AAAA``                              réel ≥ 0  au moins une salaire_brut_annuel de l'année AAAA
+``regime_invalidite``                         texte     non          regime_general (défaut), msa_salarie,
+                                                                     ssi, msa_non_salarie : régime qui sert
+                                                                     la pension
+``statut_non_salarie_agricole``               texte     non          chef_exploitation (défaut),
+                                                                     collaborateur, aide_familial,
+                                                                     associe_exploitation (non-salariés
+                                                                     agricoles)
+``rpns_AAAA``                                 réel ≥ 0  non          rpns_imposables de l'année AAAA :
+                                                                     revenu non salarié (indépendants)
+``rag_AAAA``                                  réel      non          rag de l'année AAAA : revenu agricole
+                                                                     d'un non-salarié (déficit en négatif)
+``indemnites_journalieres_maladie``           réel ≥ 0  non (0)      indemnités journalières du mois, données
+                                                                     aussi aux mois qui précèdent (voie des
+                                                                     indemnités journalières de la SSI)
 ``rfr_AAAA``                                  réel ≥ 0  non          revenu fiscal de référence (rfr) du
                                                                      foyer fiscal, revenus de l'année AAAA
                                                                      (N-2 et N-3 de l'année calculée) ;
@@ -73,6 +87,8 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 import pandas as pd
 
+from openfisca_invalidite.regimes import RegimeInvalidite, StatutNonSalarieAgricole
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
@@ -80,6 +96,13 @@ if TYPE_CHECKING:
 CATEGORIES = ("non_classe", "categorie_1", "categorie_2", "categorie_3")
 ZONES = ("metropole", "martinique_guadeloupe_reunion", "guyane", "mayotte")
 ROLES = ("demandeur", "conjoint", "enfant")
+REGIMES = tuple(RegimeInvalidite.__members__)
+STATUTS_NON_SALARIE_AGRICOLE = tuple(StatutNonSalarieAgricole.__members__)
+#: Colonnes de texte facultatives à valeurs fixées : colonne → (valeurs admises ; défaut = la première).
+ENUMERATIONS_FACULTATIVES = {
+    "regime_invalidite": REGIMES,
+    "statut_non_salarie_agricole": STATUTS_NON_SALARIE_AGRICOLE,
+}
 DATE_SANS_INVALIDITE = np.datetime64("9999-12-31", "D")
 
 #: Plus grand réel qu'OpenFisca stocke (float32) : au-delà, la valeur deviendrait infinie.
@@ -101,6 +124,7 @@ NUMERIQUES = {
     "revenus_activite": ("float", 0.0, REEL_MAXIMUM, 0.0),
     "taux_incapacite": ("float", 0.0, 1.0, 0.0),
     "autres_ressources": ("float", 0.0, REEL_MAXIMUM, 0.0),
+    "indemnites_journalieres_maladie": ("float", 0.0, REEL_MAXIMUM, 0.0),
     "nbptr": ("float", 1.0, 50.0, 1.0),
 }
 BOOLEENS = {
@@ -135,6 +159,13 @@ OBLIGATOIRES = (
 )
 MOTIF_SALAIRE = re.compile(r"^salaire_(\d{4})$")
 MOTIF_RFR = re.compile(r"^rfr_(\d{4})$")
+#: Carrières non salariées : colonne AAAA → (variable du modèle, minimum) ; un
+#: revenu agricole peut être un déficit (négatif).
+CARRIERES_NON_SALARIEES = {
+    "rpns": ("rpns_imposables", 0.0),
+    "rag": ("rag", -REEL_MAXIMUM),
+}
+MOTIF_CARRIERE_NON_SALARIEE = re.compile(r"^(rpns|rag)_(\d{4})$")
 #: Plus petite fraction de part de quotient familial.
 QUART_DE_PART = 0.25
 #: Colonne d'une erreur qui porte sur le fichier entier.
@@ -188,6 +219,14 @@ class PopulationInvalide(ValueError):
 def colonnes_salaire(df: pd.DataFrame) -> dict[int, str]:
     """Années de carrière présentes : {année: nom de colonne}, triées."""
     trouvees = {int(m.group(1)): c for c in df.columns if (m := MOTIF_SALAIRE.match(str(c)))}
+    return dict(sorted(trouvees.items()))
+
+
+def colonnes_non_salariees(df: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """Années de revenus non salariés présentes : {(préfixe rpns ou rag, année): colonne}, triées."""
+    trouvees = {
+        (m.group(1), int(m.group(2))): c for c in df.columns if (m := MOTIF_CARRIERE_NON_SALARIEE.match(str(c)))
+    }
     return dict(sorted(trouvees.items()))
 
 
@@ -279,8 +318,12 @@ def valider_population(df: pd.DataFrame, *, format_date: str | None = None) -> p
     _valider_numeriques(df, sortie)
     _valider_booleens(df, sortie)
     _valider_sexe(df, sortie)
-    for colonne in salaires.values():
-        sortie[colonne] = _nombres(df, colonne, "float", 0.0, REEL_MAXIMUM).astype(np.float32)
+    _valider_enumerations(df, sortie)
+    # Les carrières (des dizaines de colonnes) en un seul bloc.
+    carrieres = {colonne: _nombres(df, colonne, "float", 0.0, REEL_MAXIMUM) for colonne in salaires.values()}
+    for (prefixe, _), colonne in colonnes_non_salariees(df).items():
+        carrieres[colonne] = _nombres(df, colonne, "float", CARRIERES_NON_SALARIEES[prefixe][1], REEL_MAXIMUM)
+    sortie = pd.concat([sortie, pd.DataFrame(carrieres, index=sortie.index, dtype=np.float32)], axis=1)
     _valider_fiscal(df, sortie)
     sortie["role_famille"] = _roles(df, sortie)
     autres = [c for c in df.columns if c not in sortie.columns]
@@ -465,6 +508,22 @@ def _valider_categories(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
             inconnue,
         )
     sortie["categorie_invalidite"] = pd.Categorical(categories, categories=CATEGORIES)
+
+
+def _valider_enumerations(df: pd.DataFrame, sortie: pd.DataFrame) -> None:
+    """Colonnes de ``ENUMERATIONS_FACULTATIVES`` : absente ou vide = la première valeur admise."""
+    for colonne, admises in ENUMERATIONS_FACULTATIVES.items():
+        if colonne not in df.columns:
+            sortie[colonne] = pd.Categorical(np.full(len(df), admises[0]), categories=admises)
+            continue
+        brut = df[colonne]
+        texte = brut.astype(object).where(brut.notna(), "").astype(str).str.strip()
+        texte = texte.where(texte != "", admises[0])
+        inconnue = ~texte.isin(admises).to_numpy()
+        if inconnue.any():
+            premiere = texte.to_numpy()[inconnue][0]
+            _refuser(df, colonne, f"valeur inconnue « {premiere} » (admises : {', '.join(admises)})", inconnue)
+        sortie[colonne] = pd.Categorical(texte, categories=admises)
 
 
 def _valider_numeriques(df: pd.DataFrame, sortie: pd.DataFrame) -> None:

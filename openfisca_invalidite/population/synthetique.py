@@ -1,11 +1,16 @@
-"""Population synthétique des pensionnés d'invalidité du régime général.
+"""Population synthétique des pensionnés d'invalidité du régime général, des
+salariés agricoles, des travailleurs indépendants (SSI) et des non-salariés
+agricoles.
 
 Reproductible (graine), de toute taille, calée sur des agrégats publiés :
 :data:`CIBLES` donne chaque chiffre, sa source et son statut (« vérifié » :
 lu à la source citée ; « à confirmer » : hypothèse ou source secondaire).
 Chaque pensionné forme une famille, avec un conjoint (non invalide) dans une
-part des cas ; les poids font que les pensionnés représentent l'effectif
-publié du régime général.
+part des cas ; les poids font que les pensionnés du régime général
+représentent l'effectif publié, et ceux des autres régimes sont tirés dans
+les rapports publiés à ceux du régime général, avec leurs propres carrières
+(salaires puis revenus non salariés pour les indépendants, revenus agricoles
+avec des déficits pour les exploitants).
 
 Les lois tirées ici sont des hypothèses de modélisation, pas des données
 individuelles : elles servent à chiffrer des réformes sur une population
@@ -32,6 +37,17 @@ SOURCE_DREES_MONTANT = (
     "DREES, « Les retraités et les retraites », édition 2020 (données 2018) : pension "
     "d'invalidité moyenne du régime général 760 €/mois ; édition 2019 (données 2017) : "
     "510 €/mois en catégorie 1 à 1 800 €/mois en catégorie 3 (MTP comprise)"
+)
+SOURCE_DREES_REGIMES = (
+    "DREES, « Les retraités et les retraites », édition 2019, fiche 21 « Les bénéficiaires d'une pension "
+    "d'invalidité » (données fin 2017) : 819 000 pensionnés, dont 667 000 au régime général, 34 000 au régime "
+    "social des indépendants et 28 000 à la MSA salariés (lu sur une copie de la fiche, "
+    "https://123dok.net/document/zkwn6gpz-drees-fiche-b%C3%A9n%C3%A9ficiaires-pension-invalidit%C3%A9.html) ; "
+    "part de la MSA (salariés et non-salariés) 4,9 % et du RSI 4,1 % fin 2016 (DREES, EIR 2016)"
+)
+SOURCE_MSA_NON_SALARIES = (
+    "Question écrite n° 3414 (Assemblée nationale, 15e législature, 2017) : « aux 13 500 personnes concernées » "
+    "(pensionnés d'invalidité non-salariés agricoles) — https://2017-2022.nosdeputes.fr/15/question/QE/3414"
 )
 SOURCE_ASI = (
     "REPSS Autonomie, indicateur 2-2 « part des pensionnés d'invalidité bénéficiaires de l'ASI » — "
@@ -67,6 +83,24 @@ CIBLES = {
         "source": SOURCE_DREES_MONTANT,
         "statut": "à confirmer (760 € en 2018, porté à ~ 800 € par les revalorisations)",
     },
+    "rapport_ssi": {
+        "valeur": 34_000 / 667_000,
+        "tolerance": 0.15,
+        "source": SOURCE_DREES_REGIMES,
+        "statut": "vérifié (copie de la fiche DREES ; pensionnés SSI rapportés à ceux du régime général)",
+    },
+    "rapport_msa_salarie": {
+        "valeur": 28_000 / 667_000,
+        "tolerance": 0.15,
+        "source": SOURCE_DREES_REGIMES,
+        "statut": "vérifié (copie de la fiche DREES ; MSA salariés rapportés au régime général)",
+    },
+    "rapport_msa_non_salarie": {
+        "valeur": 13_500 / 667_000,
+        "tolerance": 0.25,
+        "source": SOURCE_MSA_NON_SALARIES,
+        "statut": "à confirmer (effectif cité par la question, non par la réponse du ministère)",
+    },
     "beneficiaires_asi": {
         "valeur": 70_000,
         "tolerance": 0.5,
@@ -80,6 +114,33 @@ CIBLES = {
         "statut": "à confirmer (aucun effectif publié d'AAH différentielle trouvé)",
     },
 }
+
+#: Régime qui sert la pension : rapports publiés au régime général (CIBLES), tirés pour chaque pensionné.
+RAPPORTS_REGIMES = {
+    "regime_general": 1.0,
+    "msa_salarie": CIBLES["rapport_msa_salarie"]["valeur"],
+    "ssi": CIBLES["rapport_ssi"]["valeur"],
+    "msa_non_salarie": CIBLES["rapport_msa_non_salarie"]["valeur"],
+}
+#: Qualité des non-salariés agricoles pensionnés (hypothèse, à confirmer : aucune répartition publiée trouvée).
+PARTS_STATUTS_NON_SALARIES = {
+    "chef_exploitation": 0.80,
+    "collaborateur": 0.12,
+    "aide_familial": 0.05,
+    "associe_exploitation": 0.03,
+}
+#: Carrières non salariées (hypothèses, à confirmer) : revenu médian de l'année de l'arrêt,
+#: dispersion ; indépendants : part entièrement indépendants, sinon salariés puis installés ;
+#: exploitants : part d'années en déficit et déficit médian.
+REVENU_INDEPENDANT_MEDIAN = 17_000.0
+DISPERSION_INDEPENDANT = 0.7
+PART_INDEPENDANTS_TOUTE_CARRIERE = 0.30
+PART_SSI_INDEMNITES_JOURNALIERES = 0.50  # indépendants qui perçoivent des IJ à la demande
+INDEMNITES_JOURNALIERES_MENSUELLES = (600.0, 1_500.0)  # €/mois, bornes du tirage uniforme
+REVENU_AGRICOLE_MEDIAN = 14_000.0
+DISPERSION_AGRICOLE = 0.8
+PART_ANNEES_EN_DEFICIT = 0.08
+DEFICIT_AGRICOLE = (500.0, 6_000.0)  # €, bornes du tirage uniforme
 
 #: Hypothèses de tirage (à confirmer, non publiées ; choisies pour approcher les cibles ASI et AAH).
 PART_EN_COUPLE = 0.40
@@ -157,6 +218,24 @@ def _generer(taille: int, mois: str, graine: int, entrants: tuple[float, float] 
     annee_arret = debut_invalidite.astype("datetime64[Y]").astype(np.int64) + 1970
     annee_naissance = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
 
+    noms_regimes = np.array(list(RAPPORTS_REGIMES))
+    rapports = np.array(list(RAPPORTS_REGIMES.values()))
+    regime = noms_regimes[rng.choice(len(noms_regimes), size=p, p=rapports / rapports.sum())]
+    noms_statuts = np.array(list(PARTS_STATUTS_NON_SALARIES))
+    statut = np.where(
+        regime == "msa_non_salarie",
+        noms_statuts[rng.choice(len(noms_statuts), size=p, p=np.array(list(PARTS_STATUTS_NON_SALARIES.values())))],
+        noms_statuts[0],
+    )
+    # L732-8 : les aides familiaux et associés d'exploitation n'ont que l'inaptitude totale.
+    famille_exploitant = np.isin(statut, ("aide_familial", "associe_exploitation"))
+    categorie = np.where(famille_exploitant & (categorie == "categorie_1"), "categorie_2", categorie)
+    indemnites = np.where(
+        (regime == "ssi") & (rng.uniform(size=p) < PART_SSI_INDEMNITES_JOURNALIERES),
+        rng.uniform(*INDEMNITES_JOURNALIERES_MENSUELLES, p),
+        0.0,
+    ).round(2)
+
     cat1 = categorie == "categorie_1"
     reduction = np.where(cat1, rng.uniform(0.67, 0.85, p), rng.uniform(0.8, 1.0, p)).round(3)
     travaille = cat1 & (rng.uniform(size=p) < PART_CATEGORIE_1_EN_ACTIVITE) & ~ancien
@@ -192,10 +271,14 @@ def _generer(taille: int, mois: str, graine: int, entrants: tuple[float, float] 
             "taux_incapacite": taux_incapacite,
             "aah_restriction_substantielle_durable_acces_emploi": rsdae,
             "autres_ressources": autres,
+            "regime_invalidite": regime,
+            "statut_non_salarie_agricole": statut,
+            "indemnites_journalieres_maladie": indemnites,
         }
     )
     annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul + (entrants is not None))
     carriere = _carriere(rng, annees, annee_naissance, annee_arret)
+    carriere |= _carrieres_non_salariees(rng, annees, annee_naissance, annee_arret, regime=regime, carriere=carriere)
     pensionnes = pd.concat([pensionnes, pd.DataFrame(carriere)], axis=1)
 
     if nombre_conjoints:
@@ -205,9 +288,11 @@ def _generer(taille: int, mois: str, graine: int, entrants: tuple[float, float] 
         population = population.sort_values(["famille_id", "id"], kind="stable", ignore_index=True)
     else:
         population = pensionnes
-    # Les poids rapportent les pensionnés en service (hors anciens) à l'effectif publié.
+    population = population.copy()  # un seul bloc par type : les colonnes ajoutées ensuite restent rapides
+    # Les poids rapportent les pensionnés du régime général en service (hors anciens) à l'effectif publié.
     part_en_service = 1 - PART_ANCIENS_PENSIONNES / (sum(q for _, _, q in TRANCHES_AGE) + PART_ANCIENS_PENSIONNES)
-    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service))
+    part_regime_general = RAPPORTS_REGIMES["regime_general"] / sum(RAPPORTS_REGIMES.values())
+    population.insert(3, "poids", CIBLES["pensionnes"]["valeur"] / (p * part_en_service * part_regime_general))
     # Sexe (tiré en dernier : les autres colonnes ne dépendent pas de ce tirage) :
     # PART_FEMMES des pensionnés ; le conjoint est de l'autre sexe.
     femme = rng.uniform(size=p) < PART_FEMMES
@@ -221,8 +306,13 @@ def _revenus_fiscaux(population: pd.DataFrame, annee_calcul: int) -> pd.DataFram
     """Colonnes ``rfr_AAAA`` (années N-2 et N-3) et ``nbptr`` de chaque foyer,
     tirées sans aléa des revenus de la population (hypothèses ci-dessus) ; les
     deux membres d'un couple portent le revenu fiscal et les parts du foyer."""
-    salaires = population[[f"salaire_{a}" for a in range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)]]
-    meilleures = -np.sort(-salaires.to_numpy(dtype=np.float64), axis=1)[:, :MEILLEURES_ANNEES]
+    annees = range(annee_calcul - PROFONDEUR_CARRIERE, annee_calcul)
+    revenus_annuels = population[[f"salaire_{a}" for a in annees]].to_numpy(dtype=np.float64)
+    for prefixe in ("rpns", "rag"):
+        colonnes = [f"{prefixe}_{a}" for a in annees]
+        if all(c in population for c in colonnes):
+            revenus_annuels = revenus_annuels + np.maximum(population[colonnes].to_numpy(dtype=np.float64), 0.0)
+    meilleures = -np.sort(-revenus_annuels, axis=1)[:, :MEILLEURES_ANNEES]
     taux = population["categorie_invalidite"].map(TAUX_PENSION_ESTIMEE).fillna(0.0).to_numpy()
     pension = np.where(taux > 0, np.maximum(taux * meilleures.mean(axis=1), PENSION_MINIMALE_ANNUELLE), 0.0)
     revenus = PART_IMPOSABLE * (
@@ -293,6 +383,46 @@ def _carriere(
     return carriere
 
 
+def _carrieres_non_salariees(
+    rng: np.random.Generator,
+    annees: range,
+    annee_naissance: np.ndarray,
+    annee_arret: np.ndarray,
+    *,
+    regime: np.ndarray,
+    carriere: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Colonnes ``rpns_AAAA`` et ``rag_AAAA`` ; les salaires des années non salariées
+    sont remis à zéro dans ``carriere``. Indépendants (SSI) : salariés jusqu'à une
+    année d'installation tirée dans la carrière (ou toute la carrière pour
+    ``PART_INDEPENDANTS_TOUTE_CARRIERE``), puis revenus non salariés ; exploitants
+    agricoles : revenus agricoles toute la carrière, avec des années en déficit."""
+    p = len(annee_naissance)
+    ssi, exploitant = regime == "ssi", regime == "msa_non_salarie"
+    debut_carriere = annee_naissance + 20
+    installation = np.where(
+        rng.uniform(size=p) < PART_INDEPENDANTS_TOUTE_CARRIERE,
+        debut_carriere,
+        rng.integers(np.minimum(debut_carriere, annee_arret - 1), np.maximum(annee_arret, debut_carriere + 1)),
+    )
+    niveau_ssi = rng.lognormal(np.log(REVENU_INDEPENDANT_MEDIAN), DISPERSION_INDEPENDANT, p)
+    niveau_agricole = rng.lognormal(np.log(REVENU_AGRICOLE_MEDIAN), DISPERSION_AGRICOLE, p)
+    colonnes = {}
+    for annee in annees:
+        actif = (annee >= debut_carriere) & (annee < annee_arret) & (rng.uniform(size=p) >= PART_ANNEES_BLANCHES)
+        croissance = 1.02 ** (annee - annee_arret) * rng.lognormal(0.0, 0.25, p)
+        independant = ssi & (annee >= installation)
+        rpns = np.where(actif & independant, niveau_ssi * croissance, 0.0)
+        deficit = rng.uniform(size=p) < PART_ANNEES_EN_DEFICIT
+        agricole = np.where(deficit, -rng.uniform(*DEFICIT_AGRICOLE, p), niveau_agricole * croissance)
+        rag = np.where(actif & exploitant, agricole, 0.0)
+        salaire = f"salaire_{annee}"
+        carriere[salaire] = np.where(independant | exploitant, np.float32(0), carriere[salaire])
+        colonnes[f"rpns_{annee}"] = rpns.round(0).astype(np.float32)
+        colonnes[f"rag_{annee}"] = rag.round(0).astype(np.float32)
+    return colonnes
+
+
 def _conjoints(
     rng: np.random.Generator, c: int, naissance: np.ndarray, debut_mois: np.datetime64, annees: range
 ) -> pd.DataFrame:
@@ -319,8 +449,14 @@ def _conjoints(
             "taux_incapacite": 0.0,
             "aah_restriction_substantielle_durable_acces_emploi": False,
             "autres_ressources": 0.0,
+            "regime_invalidite": "regime_general",
+            "statut_non_salarie_agricole": "chef_exploitation",
+            "indemnites_journalieres_maladie": 0.0,
         }
     )
-    for annee in annees:
-        conjoints[f"salaire_{annee}"] = np.float32(0)
-    return conjoints
+    carrieres = {
+        f"{prefixe}_{annee}": np.zeros(c, dtype=np.float32)
+        for prefixe in ("salaire", "rpns", "rag")
+        for annee in annees
+    }
+    return pd.concat([conjoints, pd.DataFrame(carrieres)], axis=1)

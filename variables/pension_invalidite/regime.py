@@ -12,7 +12,7 @@ from openfisca_core.variables import Variable
 
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
-from openfisca_invalidite.regimes import RegimeInvalidite
+from openfisca_invalidite.regimes import RegimeInvalidite, StatutNonSalarieAgricole
 from openfisca_invalidite.validation import entree_bornee
 
 
@@ -39,14 +39,6 @@ class regime_invalidite(Variable):
     l'âge de fin ; pension_invalidite est la pension servie quel que soit le
     régime (l'ASI et l'AAH la lisent sans connaître le régime).
     """
-
-
-class StatutNonSalarieAgricole(Enum):
-    __order__ = "chef_exploitation collaborateur aide_familial associe_exploitation"
-    chef_exploitation = "Chef d'exploitation ou d'entreprise agricole, membre non salarié de société (L722-10 1° et 5°)"
-    collaborateur = "Collaborateur d'exploitation ou d'entreprise agricole (L722-10 4° a, L321-5)"
-    aide_familial = "Aide familial (L722-10 2°)"
-    associe_exploitation = "Associé d'exploitation (L722-10 2°)"
 
 
 class statut_non_salarie_agricole(Variable):
