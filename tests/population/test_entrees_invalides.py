@@ -49,6 +49,33 @@ def test_categorie_inconnue(population):
     refus(population, "categorie_invalidite", "categorie_4", "lignes 4")
 
 
+@pytest.mark.parametrize(
+    ("colonne", "valeur"),
+    [("regime_invalidite", "rsi"), ("statut_non_salarie_agricole", "conjoint_collaborateur")],
+)
+def test_regime_ou_statut_inconnu(population, colonne, valeur):
+    population[colonne] = population[colonne].astype(object)
+    population.loc[2, colonne] = valeur
+    refus(population, colonne, valeur, "lignes 4")
+
+
+def test_revenus_non_salaries(population):
+    population.loc[3, "rpns_2015"] = -10
+    refus(population.copy(), "rpns_2015", "négative", "lignes 5")
+    population.loc[3, "rpns_2015"] = 0
+    population.loc[6, "rag_2015"] = np.nan
+    refus(population.copy(), "rag_2015", "NaN", "lignes 8")
+    population.loc[6, "rag_2015"] = -2500.0  # un déficit agricole est admis
+    assert valider_population(population).loc[6, "rag_2015"] == pytest.approx(-2500.0)
+
+
+def test_regime_absent_ou_vide_vaut_regime_general(population):
+    population = population.drop(columns=["regime_invalidite", "statut_non_salarie_agricole"])
+    valide = valider_population(population)
+    assert (valide["regime_invalidite"].astype(str) == "regime_general").all()
+    assert (valide["statut_non_salarie_agricole"].astype(str) == "chef_exploitation").all()
+
+
 def test_identifiant_en_double(population):
     population.loc[5, "id"] = population.loc[1, "id"]
     refus(population, "id", "double", "lignes 3, 7")
