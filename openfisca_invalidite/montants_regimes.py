@@ -80,22 +80,46 @@ def bareme_ssi(categorie: EnumArray, mois: Period, parameters: Parametres) -> Ba
     return Bareme(taux, minimum, np.round(parts * plafond_mensuel, 2))
 
 
-def pension_ssi_du_mois(individu: Population, period: Period, mois: Period, parameters: Parametres) -> np.ndarray:
-    """Pension SSI du mois ``mois`` (catégorie de ``period``) : taux × revenu
-    annuel moyen / 12, revalorisé (art. 27) de la date d'effet au 1er du mois,
-    entre le minimum et le maximum du mois ; 0 avant la date d'effet."""
-    categorie = individu("categorie_invalidite", period)
-    bareme = bareme_ssi(categorie, mois, parameters)
-    revenu = np.round(individu("revenu_annuel_moyen_ssi", period).astype(np.float64), 2)
-    effet = date_d_effet(individu, period)
-    revalorise = revalorisation_depuis(
-        np.round(bareme.taux, 6) * revenu / 12,
-        effet,
-        debut(mois),
-        parametres_historiques(individu).pension_invalidite.ssi.revalorisation.coefficient,
-    )
-    montant = np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2)
-    return np.where((effet <= fin(mois)) & (bareme.taux > 0), montant, 0.0)
+def _lecteur(individu: Population, period: Period, qui: np.ndarray | None) -> Callable[[str], np.ndarray]:
+    """Lit une variable à ``period``, pour les seules personnes ``qui`` (indices) si donné."""
+
+    def lire(variable: str) -> np.ndarray:
+        valeurs = individu(variable, period)
+        return valeurs if qui is None else valeurs[qui]
+
+    return lire
+
+
+def pensions_ssi(
+    individu: Population,
+    period: Period,
+    mois: Sequence[Period],
+    parameters: Parametres,
+    qui: np.ndarray | None = None,
+) -> np.ndarray:
+    """Somme sur ``mois`` de la pension SSI du mois (catégorie de ``period``) :
+    taux × revenu annuel moyen / 12, revalorisé (art. 27) de la date d'effet
+    au 1er du mois, entre le minimum et le maximum du mois ; 0 avant la date
+    d'effet. ``qui`` (indices) limite le calcul à ces personnes, dans cet ordre."""
+    lire = _lecteur(individu, period, qui)
+    categorie = lire("categorie_invalidite")
+    revenu = np.round(lire("revenu_annuel_moyen_ssi").astype(np.float64), 2)
+    effet = lire("date_liquidation_pension_invalidite")
+    coefficients = parametres_historiques(individu).pension_invalidite.ssi.revalorisation.coefficient
+    total = np.zeros(revenu.shape, dtype=np.float64)
+    for m in mois:
+        bareme = bareme_ssi(categorie, m, parameters)
+        revalorise = revalorisation_depuis(np.round(bareme.taux, 6) * revenu / 12, effet, debut(m), coefficients)
+        montant = np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2)
+        total += np.where((effet <= fin(m)) & (bareme.taux > 0), montant, 0.0)
+    return total
+
+
+def pension_ssi_du_mois(
+    individu: Population, period: Period, mois: Period, parameters: Parametres, qui: np.ndarray | None = None
+) -> np.ndarray:
+    """Pension SSI du seul mois ``mois`` (voir :func:`pensions_ssi`)."""
+    return pensions_ssi(individu, period, [mois], parameters, qui)
 
 
 def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
@@ -134,11 +158,15 @@ def age_a_la_date(naissance: np.ndarray, date: np.ndarray) -> np.ndarray:
     return (mois - (jour < jour_naissance)) // 12
 
 
-def pension_msa_non_salarie_du_mois(
-    individu: Population, period: Period, mois: Period, parameters: Parametres
+def pensions_msa_non_salarie(
+    individu: Population,
+    period: Period,
+    mois: Sequence[Period],
+    parameters: Parametres,
+    qui: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Pension des non-salariés agricoles du mois ``mois`` (catégorie et qualité
-    de ``period``), selon la date d'effet :
+    """Somme sur ``mois`` de la pension des non-salariés agricoles du mois
+    (catégorie et qualité de ``period``), selon la date d'effet :
 
     - liquidée avant le 1er janvier 2020 (R732-4 ancien) : le forfait du mois
       jusqu'en décembre 2019, puis le minimum du mois (décret 2020-602 : les
@@ -150,40 +178,50 @@ def pension_msa_non_salarie_du_mois(
       collaborateur (II), le minimum ; aide familial et associé d'exploitation
       (III), 2/3 (1/3 pour un aide familial de moins de 18 ans à la date
       d'effet) du montant d'un chef, jamais sous le minimum.
+
+    ``qui`` (indices) limite le calcul à ces personnes, dans cet ordre.
     """
-    categorie = individu("categorie_invalidite", period)
-    bareme = bareme_msa_non_salarie(individu, categorie, mois, parameters)
-    effet = date_d_effet(individu, period)
-    commencee = (effet <= fin(mois)) & (bareme.minimum > 0)
-    if not bareme.taux.any():  # mois du régime forfaitaire : tout le monde au forfait
-        return np.where(commencee, bareme.minimum, 0.0)
+    lire = _lecteur(individu, period, qui)
+    categorie = lire("categorie_invalidite")
+    effet = lire("date_liquidation_pension_invalidite")
     historique = parametres_historiques(individu)
     msa = historique.pension_invalidite.msa_non_salaries
-    liquidee_au_forfait = ~np.isnan(valeur_a_dates(msa.forfait.totale, effet))
-    statut = individu("statut_non_salarie_agricole", period)
+    statut = lire("statut_non_salarie_agricole")
     statuts = statut.possible_values
-    revenu = individu("revenu_professionnel_moyen_agricole", period).astype(np.float64)
-    revalorise = revalorisation_depuis(
-        np.round(bareme.taux, 6) * revenu / 12,
-        effet,
-        debut(mois),
-        historique.pension_invalidite.revalorisation.coefficient_pensions,
-    )
-    montant_chef = np.clip(revalorise, bareme.minimum, bareme.maximum)
-    naissance = individu("date_naissance", period)
-    connus = annee(effet) < ANNEE_SANS_ARRET
-    age = age_a_la_date(naissance, np.where(connus, effet, naissance))
-    fraction = parameters(mois).pension_invalidite.msa_non_salaries.aide_familial.fraction.calc(age)
+    au_minimum = ~np.isnan(valeur_a_dates(msa.forfait.totale, effet)) | (statut == statuts.collaborateur)
     membre_de_la_famille = (statut == statuts.aide_familial) | (statut == statuts.associe_exploitation)
-    montant = np.select(
-        [
-            liquidee_au_forfait | (statut == statuts.collaborateur),  # décret 2020-602 ; R732-4 II
-            membre_de_la_famille,  # R732-4 III
-        ],
-        [bareme.minimum, np.maximum(fraction * montant_chef, bareme.minimum)],
-        montant_chef,  # R732-4 I
-    )
-    return np.where(commencee, np.round(montant, 2), 0.0)
+    revenu = lire("revenu_professionnel_moyen_agricole").astype(np.float64)
+    naissance = lire("date_naissance")
+    age = age_a_la_date(naissance, np.where(annee(effet) < ANNEE_SANS_ARRET, effet, naissance))
+    total = np.zeros(revenu.shape, dtype=np.float64)
+    for m in mois:
+        bareme = bareme_msa_non_salarie(individu, categorie, m, parameters)
+        commencee = (effet <= fin(m)) & (bareme.minimum > 0)
+        if not bareme.taux.any():  # mois du régime forfaitaire : tout le monde au forfait
+            total += np.where(commencee, bareme.minimum, 0.0)
+            continue
+        revalorise = revalorisation_depuis(
+            np.round(bareme.taux, 6) * revenu / 12,
+            effet,
+            debut(m),
+            historique.pension_invalidite.revalorisation.coefficient_pensions,
+        )
+        montant_chef = np.clip(revalorise, bareme.minimum, bareme.maximum)
+        fraction = parameters(m).pension_invalidite.msa_non_salaries.aide_familial.fraction.calc(age)
+        montant = np.select(
+            [au_minimum, membre_de_la_famille],  # décret 2020-602 et R732-4 II ; R732-4 III
+            [bareme.minimum, np.maximum(fraction * montant_chef, bareme.minimum)],
+            montant_chef,  # R732-4 I
+        )
+        total += np.where(commencee, np.round(montant, 2), 0.0)
+    return total
+
+
+def pension_msa_non_salarie_du_mois(
+    individu: Population, period: Period, mois: Period, parameters: Parametres, qui: np.ndarray | None = None
+) -> np.ndarray:
+    """Pension des non-salariés agricoles du seul mois ``mois`` (voir :func:`pensions_msa_non_salarie`)."""
+    return pensions_msa_non_salarie(individu, period, [mois], parameters, qui)
 
 
 def revenus_des_mois_depuis_l_effet(

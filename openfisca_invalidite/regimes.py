@@ -95,3 +95,24 @@ def date_d_effet(individu: Population, period: Period) -> np.ndarray:
     agricoles liquidées avant ou après 2020, règlement des travailleurs
     indépendants applicable, années de revenus, revalorisations suivantes."""
     return individu("date_liquidation_pension_invalidite", period)
+
+
+def du_regime(individu: Population, period: Period, regime: RegimeInvalidite) -> np.ndarray:
+    """Vrai pour les personnes dont la pension est servie par ``regime``."""
+    return np.asarray(individu("regime_invalidite", period)) == regime.index
+
+
+def pour_le_regime(
+    individu: Population,
+    period: Period,
+    regime: RegimeInvalidite,
+    fonction: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Tableau de toutes les personnes : ``fonction(qui)`` pour les personnes
+    ``qui`` (indices) du régime, 0 pour les autres. Pour qu'une branche coûteuse
+    ne calcule que les personnes qui en relèvent."""
+    qui = np.flatnonzero(du_regime(individu, period, regime))
+    resultat = np.zeros(individu.count, dtype=np.float64)
+    if qui.size:
+        resultat[qui] = fonction(qui)
+    return resultat

@@ -9,11 +9,12 @@ from openfisca_invalidite.commons import MOIS_PAR_AN
 from openfisca_invalidite.cumul import depassement, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
-    pension_msa_non_salarie_du_mois,
+    pensions_msa_non_salarie,
     revenu_annuel_depuis_l_effet,
     revenus_des_mois_depuis_l_effet,
 )
 from openfisca_invalidite.references import articles
+from openfisca_invalidite.regimes import RegimeInvalidite, du_regime
 
 
 class pension_invalidite_msa_non_salarie_seuil_cumul(Variable):
@@ -71,12 +72,13 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
             individu, period, "revenus_activite", annee_precedente.get_subperiods(DateUnit.MONTH)
         )
         revenus = salaires + np.maximum(revenu_annuel_depuis_l_effet(individu, period, "rag", annee_precedente), 0.0)
-        concerne = (pension > 0) & (revenus > 0)
+        concerne = du_regime(individu, period, RegimeInvalidite.msa_non_salarie) & (pension > 0) & (revenus > 0)
         if not concerne.any():
             return np.zeros(individu.count)
-        arrerages = sum(
-            pension_msa_non_salarie_du_mois(individu, period, mois, parameters)
-            for mois in annee_precedente.get_subperiods(DateUnit.MONTH)
+        qui = np.flatnonzero(concerne)
+        arrerages = np.zeros(individu.count)
+        arrerages[qui] = pensions_msa_non_salarie(
+            individu, period, annee_precedente.get_subperiods(DateUnit.MONTH), parameters, qui
         )
         seuil = individu("pension_invalidite_msa_non_salarie_seuil_cumul", period)
         reduction = reduction_sur_periode_de_reference(

@@ -11,12 +11,12 @@ from openfisca_invalidite.cumul import depassement, mois_precedents, reduction_s
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
     partielle_ou_totale,
-    pension_ssi_du_mois,
+    pensions_ssi,
     revenu_annuel_depuis_l_effet,
     revenus_des_mois_depuis_l_effet,
 )
 from openfisca_invalidite.references import articles
-from openfisca_invalidite.regimes import date_d_effet
+from openfisca_invalidite.regimes import RegimeInvalidite, date_d_effet, du_regime
 
 
 def plafond_en_nombre_de_pensions(individu, period, cumul):
@@ -78,7 +78,8 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         )
         revenus = salaires + revenus_non_salaries(individu, period, cumul)
         perception_depuis_avant = annee(date_d_effet(individu, period)) < period.start.year
-        concerne = (pension > 0) & (revenus > 0) & perception_depuis_avant
+        concerne = du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0) & (revenus > 0)
+        concerne &= perception_depuis_avant
         if not concerne.any():
             return np.zeros(individu.count)
         pension_annuelle = MOIS_PAR_AN * pension
@@ -96,10 +97,12 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         mois = mois_precedents(period, int(cumul.debut_periode_reference), nombre)
         salaires = revenus_des_mois_depuis_l_effet(individu, period, "revenus_activite", mois)
         revenus = salaires + revenus_non_salaries(individu, period, cumul)
-        concerne = (pension > 0) & (revenus > 0)
+        concerne = du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0) & (revenus > 0)
         if not concerne.any():
             return np.zeros(individu.count)
-        arrerages = sum(pension_ssi_du_mois(individu, period, m, parameters) for m in mois)
+        qui = np.flatnonzero(concerne)
+        arrerages = np.zeros(individu.count)
+        arrerages[qui] = pensions_ssi(individu, period, mois, parameters, qui)
         plafond = plafond_en_nombre_de_pensions(individu, period, cumul) * arrerages
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus, plafond), cumul.taux_reduction_depassement, nombre
