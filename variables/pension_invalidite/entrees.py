@@ -78,8 +78,17 @@ class categorie_invalidite(Variable):
     definition_period = DateUnit.MONTH
     set_input = set_input_dispatch_by_period
     label = "Catégorie d'invalidité décidée par le médecin-conseil"
-    reference = articles("L341-4")
-    documentation = "L341-4 : trois catégories ; « non_classe » : pas de pension."
+    reference = articles("L341-4", "CRPM L732-8", "Arrêté du 4 juillet 2014 (règlement SSI)")
+    documentation = """
+    L341-4 : trois catégories ; « non_classe » : pas de pension. Les mêmes
+    valeurs servent aux autres régimes (regime_invalidite) : travailleurs
+    indépendants, 1re catégorie = pension pour incapacité partielle au métier
+    (PIPM), 2e = pension d'invalidité totale et définitive (PITD), 3e = PITD
+    avec recours à une tierce personne (règlement, art. 6, et tableaux
+    d'ameli) ; non-salariés agricoles, 1re = inaptitude partielle (capacité
+    réduite d'au moins deux tiers), 2e = inaptitude totale, 3e = inaptitude
+    totale avec tierce personne (L732-8, R732-4 ancien).
+    """
 
 
 class duree_immatriculation(Variable):
