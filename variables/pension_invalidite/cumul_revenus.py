@@ -17,6 +17,7 @@ from openfisca_invalidite.commons import (
     valeur_a_dates,
 )
 from openfisca_invalidite.cumul import (
+    MOIS_PAR_TRIMESTRE,
     depassement,
     mois_precedents,
     reduction_apres_trimestres_consecutifs,
@@ -28,6 +29,9 @@ from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.pension import pensions_de_la_section_3
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
+
+#: Trimestres civils d'une année (calendrier, non une règle).
+TRIMESTRES_PAR_AN = MOIS_PAR_AN // MOIS_PAR_TRIMESTRE
 
 
 class salaire_annee_precedant_arret(Variable):
@@ -149,17 +153,44 @@ class revenus_cumul_pension_invalidite(Variable):
     label = "Revenus du mois retenus pour le cumul avec la pension d'invalidité"
     reference = articles("R341-17", "L341-12")
     documentation = """
-    Les revenus que R341-17 additionne à la pension : revenus_activite (salaires
-    et revenus de remplacement du mois). Point d'entrée du mécanisme de cumul
-    (openfisca_invalidite.cumul) : des revenus d'activité non salariée, que
-    R341-17 II 4° retient à 125 % de leur montant, s'y ajouteraient pondérés.
-    Simplification : avant le 1er avril 2022, le texte ne visait que les
-    « salaires ou gains » ; les revenus de remplacement donnés dans
-    revenus_activite sont comptés aussi.
+    Les revenus mensuels que R341-17 additionne à la pension : revenus_activite
+    (salaires et revenus de remplacement du mois, II 1° à 3°). Les revenus
+    d'activité non salariée, annuels (rpns_imposables), s'y ajoutent à part,
+    majorés de 25 % (pension_invalidite_reduction_cumul_regime_general).
+    Simplification : avant le
+    1er avril 2022, le texte ne visait que les « salaires ou gains » ; les
+    revenus de remplacement donnés dans revenus_activite sont comptés aussi.
     """
 
     def formula(individu, period):
         return individu("revenus_activite", period)
+
+
+class pension_invalidite_activite_non_salariee(Variable):
+    value_type = bool
+    entity = Individu
+    definition_period = DateUnit.MONTH
+    label = "L'intéressé exerce une activité non salariée (R341-17 II, 2e alinéa)"
+    reference = articles("R341-17")
+    documentation = """
+    Depuis le 1er avril 2022 : vrai si rpns_imposables de l'année civile de la
+    période de référence (l'année précédente) est positif. Le modèle n'a pas
+    d'entrée de statut d'activité : un revenu non salarié de l'année est le
+    signe que l'activité a été exercée, et c'est le revenu de cette année que
+    le 4° fait compter. Une activité déficitaire (rpns_imposables à 0) n'est
+    pas vue : ses salaires suivent la période de référence glissante.
+    """
+
+    def formula_2022_04_01(individu, period, parameters):
+        cumul = parameters(period).pension_invalidite.cumul_revenus
+        annee = period.this_year.offset(-int(cumul.decalage_annee_activite_non_salariee))
+        return individu("rpns_imposables", annee) > 0
+
+
+def _revenus_non_salaries(individu, annee, majoration):
+    """R341-17 (2011) 3e alinéa, R341-17 II 4° : revenus non salariés de l'année
+    ``annee`` (rpns_imposables) majorés (× 1,25)."""
+    return majoration * np.asarray(individu("rpns_imposables", annee), dtype=np.float64)
 
 
 def _seuil_des_mois(individu, mois, mois_par_an):
@@ -221,17 +252,30 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
     concurrence du dépassement constaté au cours du trimestre précédent » :
     lecture retenue, les trois mensualités du trimestre en cours sont réduites
     ensemble du dépassement entier du trimestre civil précédent (un tiers
-    chacune), si ce trimestre et celui d'avant sont en dépassement.
+    chacune), si ce trimestre et celui d'avant sont en dépassement. Les gains
+    d'une activité non salariée (3e alinéa : « pris en compte à hauteur de
+    125 % de son montant ») comptent dans chaque trimestre pour un quart de
+    rpns_imposables de l'année du trimestre, majoré (lecture retenue : le
+    texte ne dit pas comment répartir ce revenu annuel entre les trimestres).
     Depuis le 1er avril 2022 (R341-17 II) : sur la période de référence du
     13e au 2e mois civil précédant le contrôle, « le montant cumulé de la
     pension … et des revenus » est la somme, mois par mois, de la pension due
     (section 3, revalorisations comprises) et des revenus ; la mensualité est
-    réduite d'un douzième de 50 % du dépassement du seuil.
+    réduite d'un douzième de 50 % du dépassement du seuil. « Lorsque
+    l'intéressé exerce une activité non salariée »
+    (pension_invalidite_activite_non_salariee) : la période de référence est
+    l'année civile précédente — pensions dues de ses 12 mois, revenus mensuels
+    de ses 12 mois et rpns_imposables de cette année majoré de 25 % (II 4°) —
+    et la réduction s'applique aux 12 mois qui suivent le contrôle.
     Simplifications : le contrôle est refait chaque mois (la loi le fait au 7e
     mois puis tous les 3 ou 12 mois, R341-14, et réduit les trois mensualités
-    suivantes) ; la pension des mois passés est calculée avec la catégorie du
-    mois calculé ; un trimestre ou une période sans pension ou sans revenus
-    n'entraîne pas de réduction (R341-17 vise le cumul avec une activité).
+    suivantes) ; pour une activité non salariée, chaque mois de l'année N
+    retient l'année N-1, comme un contrôle au début de l'année N dont la
+    réduction couvre ses 12 mois (un contrôle en cours d'année retiendrait
+    encore N-2 jusqu'à lui) ; la pension des mois passés est calculée avec la
+    catégorie du mois calculé ; un trimestre ou une période sans pension ou
+    sans revenus n'entraîne pas de réduction (R341-17 vise le cumul avec une
+    activité).
     """
 
     def formula(individu, period, parameters):
@@ -243,7 +287,13 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
         trimestres = [
             trimestre_civil_precedent(period, rang) for rang in range(1, int(cumul.trimestres_consecutifs_depasses) + 1)
         ]
-        revenus = [somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) for mois in trimestres]
+        # 3e alinéa : les gains non salariés de l'année du trimestre, majorés, pour un quart.
+        revenus = [
+            somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)
+            + _revenus_non_salaries(individu, mois[0].this_year, cumul.majoration_revenus_non_salaries)
+            / TRIMESTRES_PAR_AN
+            for mois in trimestres
+        ]
         if not all((r > 0).any() for r in revenus):
             return np.zeros(individu.count)
         avec_revenus = np.ones(individu.count, dtype=bool)
@@ -261,26 +311,50 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
         return np.where(pension > 0, np.minimum(np.round(reduction, 2), pension), 0.0)
 
     def formula_2022_04_01(individu, period, parameters):
-        # R341-17 II : période de référence du 13e au 2e mois civil précédant le contrôle.
         cumul = parameters(period).pension_invalidite.cumul_revenus
         pension = individu("pension_invalidite_avant_cumul", period)
         if not (pension > 0).any():
             return np.zeros(individu.count)
-        nombre = int(cumul.duree_periode_reference)
-        mois = mois_precedents(period, int(cumul.debut_periode_reference), nombre)
-        revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)
-        concerne = (pension > 0) & (revenus > 0)
-        if not concerne.any():
-            return np.zeros(individu.count)
-        qui = np.flatnonzero(concerne)
-        pensions = np.zeros(individu.count)
-        pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
-        # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
-        seuil = individu("pension_invalidite_seuil_cumul", period) * nombre / MOIS_PAR_AN
-        reduction = reduction_sur_periode_de_reference(
-            depassement(pensions, revenus, seuil), cumul.taux_reduction_depassement, nombre
+        non_salarie = individu("pension_invalidite_activite_non_salariee", period)
+        # R341-17 II 1er alinéa : du 13e au 2e mois civil précédant le contrôle.
+        mois = mois_precedents(period, int(cumul.debut_periode_reference), int(cumul.duree_periode_reference))
+        reduction = _reduction_sur_la_periode(
+            individu, period, parameters, pension, parmi=~non_salarie, mois=mois, revenus_non_salaries=0.0
         )
-        return np.where(concerne & (pensions > 0), np.minimum(np.round(reduction, 2), pension), 0.0)
+        if non_salarie.any():
+            # II 2e alinéa : activité non salariée, l'année civile précédente ; II 4° : ses revenus majorés.
+            annee = period.this_year.offset(-int(cumul.decalage_annee_activite_non_salariee))
+            reduction += _reduction_sur_la_periode(
+                individu,
+                period,
+                parameters,
+                pension,
+                parmi=non_salarie,
+                mois=annee.get_subperiods(DateUnit.MONTH),
+                revenus_non_salaries=_revenus_non_salaries(individu, annee, cumul.majoration_revenus_non_salaries),
+            )
+        return reduction
+
+
+def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, mois, revenus_non_salaries):
+    """R341-17 II : réduction de la mensualité de ``period`` pour les personnes
+    ``parmi``, sur la période de référence ``mois`` — pensions dues chaque mois
+    (section 3), revenus mensuels des mois et ``revenus_non_salaries`` de la
+    période, comparés au seuil ; « un douzième de 50 % » du dépassement."""
+    cumul = parameters(period).pension_invalidite.cumul_revenus
+    revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) + revenus_non_salaries
+    concerne = parmi & (pension > 0) & (revenus > 0)
+    if not concerne.any():
+        return np.zeros(individu.count)
+    qui = np.flatnonzero(concerne)
+    pensions = np.zeros(individu.count)
+    pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
+    # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
+    seuil = individu("pension_invalidite_seuil_cumul", period) * len(mois) / MOIS_PAR_AN
+    reduction = reduction_sur_periode_de_reference(
+        depassement(pensions, revenus, seuil), cumul.taux_reduction_depassement, int(cumul.duree_periode_reference)
+    )
+    return np.where(concerne & (pensions > 0), np.minimum(np.round(reduction, 2), pension), 0.0)
 
 
 class pension_invalidite(Variable):
