@@ -315,7 +315,11 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
         pension = individu("pension_invalidite_avant_cumul", period)
         if not (pension > 0).any():
             return np.zeros(individu.count)
-        non_salarie = individu("pension_invalidite_activite_non_salariee", period)
+        # Les personnes des autres régimes, dont cette branche est écartée, n'y sont pas calculées.
+        regimes = [regime.index for regime in REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE]
+        non_salarie = individu("pension_invalidite_activite_non_salariee", period) & np.isin(
+            individu("regime_invalidite", period), regimes
+        )
         # R341-17 II 1er alinéa : du 13e au 2e mois civil précédant le contrôle.
         mois = mois_precedents(period, int(cumul.debut_periode_reference), int(cumul.duree_periode_reference))
         reduction = _reduction_sur_la_periode(
