@@ -22,6 +22,13 @@ def au_centime(montant):
     return np.round(np.asarray(montant, dtype=np.float64) + 1e-9, 2)
 
 
+def pension_brute(individu, period):
+    """Assiette : la pension brute du mois, relue au centime en float64. OpenFisca la
+    stocke en float32 (1 003 € × 0,5 % y donnerait 5,01499… au lieu de 5,015), ce qui
+    ferait tomber une demi-centime du mauvais côté de l'arrondi."""
+    return np.round(individu("pension_invalidite", period).astype(np.float64), 2)
+
+
 def taux_de_la_tranche(tranche, bareme):
     """Taux de ``bareme`` (nœud taux_reduit / taux_median / taux_normal) pour la
     tranche de chaque personne ; 0 si exonérée. Le taux médian n'existe que
@@ -41,7 +48,7 @@ def csg_pension(individu, period, parameters, part):
     tranche = individu("taux_csg_remplacement", period)
     deductible = taux_de_la_tranche(tranche, csg.deductible)
     taux = deductible if part == "deductible" else taux_de_la_tranche(tranche, csg.taux) - deductible
-    return 0.0 - au_centime(np.round(taux, 6) * individu("pension_invalidite", period))
+    return 0.0 - au_centime(np.round(taux, 6) * pension_brute(individu, period))
 
 
 class csg_deductible_pension_invalidite(Variable):
@@ -102,7 +109,7 @@ class crds_pension_invalidite(Variable):
             | (tranche == tranches.taux_plein)
         )
         taux = parameters(period).prelevements_sociaux.crds.taux
-        return 0.0 - np.where(due, au_centime(taux * individu("pension_invalidite", period)), 0.0)
+        return 0.0 - np.where(due, au_centime(taux * pension_brute(individu, period)), 0.0)
 
 
 class casa_pension_invalidite(Variable):
@@ -127,7 +134,7 @@ class casa_pension_invalidite(Variable):
         tranches = tranche.possible_values
         due = (tranche == tranches.taux_intermediaire) | (tranche == tranches.taux_plein)
         taux = parameters(period).prelevements_sociaux.casa.taux
-        return 0.0 - np.where(due, au_centime(taux * individu("pension_invalidite", period)), 0.0)
+        return 0.0 - np.where(due, au_centime(taux * pension_brute(individu, period)), 0.0)
 
 
 class pension_invalidite_nette(Variable):
