@@ -13,7 +13,10 @@ du stockage float32 d'OpenFisca (7 chiffres significatifs : ~ 0,002 € sur
 - ``demi_centime`` : le montant exact de la référence est à moins de
   ``DEMI_CENTIME_PRES`` d'une demi-centime (réduction pour cumul, ASI, AAH) ;
   le modèle, qui calcule en float32 (seuil de cumul, ressources), tombe de
-  l'autre côté de l'arrondi ;
+  l'autre côté de l'arrondi. Pour le SAM, la demi-centime est exacte en
+  décimal (salaires entiers revalorisés par un seul coefficient à trois
+  décimales, arrêts de 1998) : ``np.round`` la tranche selon le dernier bit de
+  la somme, qui dépend de l'ordre d'addition des meilleures années ;
 - ``reduction_mois_passe`` : la pension d'un mois passé que lisent les
   ressources de l'AAH a une réduction pour cumul à une demi-centime près ;
 - une cause amont : ``salaire_annuel_moyen``, ``pension_invalidite``,
@@ -104,7 +107,10 @@ def _causes(population: pd.DataFrame, details: dict, ecart: dict[str, np.ndarray
     if "aah_conjugalise" in details:
         aah_demi |= pres_demi_centime(details["aah_conjugalise"])
     causes = {
-        "salaire_annuel_moyen": {"plafond_pass_float32": plafonne},
+        "salaire_annuel_moyen": {
+            "plafond_pass_float32": plafonne,
+            "demi_centime": pres_demi_centime(_par_personne(n, details.get("salaire_annuel_moyen"), 0.0)),
+        },
         "pension_invalidite": {
             "demi_centime": reduction_du_mois,
             "salaire_annuel_moyen": ecart["salaire_annuel_moyen"],

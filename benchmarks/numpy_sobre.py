@@ -367,6 +367,7 @@ def salaire_annuel_moyen_a_l_arret(
     largeur = max(len(colonnes), plus_grand)
     sam = np.zeros(qui.size)
     plafonne = np.zeros(qui.size, dtype=bool)
+    exact = np.zeros(qui.size)
     for debut in range(0, qui.size, SOUS_BLOC):
         bloc = slice(debut, debut + SOUS_BLOC)
         lignes = qui[bloc]
@@ -391,9 +392,11 @@ def salaire_annuel_moyen_a_l_arret(
             somme = meilleures[:, :plus_grand].sum(axis=1)
         else:  # nombre d'années retenues différent selon la date de l'arrêt
             somme = np.take_along_axis(np.cumsum(meilleures, axis=1), (nombre - 1)[:, np.newaxis], axis=1)[:, 0]
-        sam[bloc] = np.where(comptees > 0, np.round(somme / np.clip(comptees, 1, nombre), 2), 0.0)
+        exact[bloc] = np.where(comptees > 0, somme / np.clip(comptees, 1, nombre), 0.0)
+        sam[bloc] = np.round(exact[bloc], 2)
     if details is not None:
         details["salaire_annuel_moyen_plafonne"] = (qui, plafonne)
+        details["salaire_annuel_moyen"] = (qui, exact)
     return sam
 
 
