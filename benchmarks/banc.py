@@ -46,7 +46,7 @@ import numpy as np
 import numpy_sobre
 
 from openfisca_invalidite.population import generer_population, simuler, valider_population
-from openfisca_invalidite.population.moteur import LOI_EN_VIGUEUR, TAILLE_BLOC, _systemes
+from openfisca_invalidite.population.moteur import TAILLE_BLOC, systeme_de_base
 
 #: Mesuré dans un processus neuf : import du paquet, puis construction du système.
 DEMARRAGE = """
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repetitions < 1 or min(args.tailles) < 1:
         parser.error("--repetitions et --tailles : au moins 1")
     numpy_sobre.verifier_mois(args.mois)
-    tbs = _systemes(())[LOI_EN_VIGUEUR]  # le système du moteur, construit hors chronométrage
+    tbs = systeme_de_base()  # le système du moteur, construit une fois, hors chronométrage
 
     print(
         f"openfisca-invalidite {importlib.metadata.version('openfisca-invalidite')}, openfisca-core "

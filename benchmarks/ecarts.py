@@ -6,17 +6,13 @@ Un écart est une personne dont le montant diffère d'au moins un centime
 du stockage float32 d'OpenFisca (7 chiffres significatifs : ~ 0,002 € sur
 30 000 €), que la référence n'a pas (float64) :
 
-- ``plafond_pass_float32`` : le SAM du modèle plafonne chaque salaire au PASS
-  de son année en float32 (``np.minimum`` d'un salaire float32 et d'un
-  nombre Python se calcule en float32) : un SAM dont une année retenue
-  dépasse le PASS peut différer d'un centime ;
 - ``demi_centime`` : le montant exact de la référence est à moins de
   ``DEMI_CENTIME_PRES`` d'une demi-centime (réduction pour cumul, ASI, AAH) ;
   le modèle, qui calcule en float32 (seuil de cumul, ressources), tombe de
   l'autre côté de l'arrondi. Pour le SAM, la demi-centime est exacte en
-  décimal (salaires entiers revalorisés par un seul coefficient à trois
-  décimales, arrêts de 1998) : ``np.round`` la tranche selon le dernier bit de
-  la somme, qui dépend de l'ordre d'addition des meilleures années ;
+  décimal (salaires entiers revalorisés par des coefficients à peu de
+  décimales) : ``np.round`` la tranche selon le dernier bit de la somme, qui
+  dépend de l'ordre d'addition des meilleures années ;
 - ``reduction_mois_passe`` : la pension d'un mois passé que lisent les
   ressources de l'AAH a une réduction pour cumul à une demi-centime près ;
 - une cause amont : ``salaire_annuel_moyen``, ``pension_invalidite``,
@@ -102,13 +98,11 @@ def _causes(population: pd.DataFrame, details: dict, ecart: dict[str, np.ndarray
     for rang, index, exacte in details.get("pension_invalidite_reduction_cumul", []):
         cible = reduction_du_mois if rang == mois else reduction_passee
         cible[index[pres_demi_centime(exacte)]] = True
-    plafonne = _par_personne(n, details.get("salaire_annuel_moyen_plafonne"), 0.0) > 0
     aah_demi = pres_demi_centime(details.get("aah", np.zeros(n)))
     if "aah_conjugalise" in details:
         aah_demi |= pres_demi_centime(details["aah_conjugalise"])
     causes = {
         "salaire_annuel_moyen": {
-            "plafond_pass_float32": plafonne,
             "demi_centime": pres_demi_centime(_par_personne(n, details.get("salaire_annuel_moyen"), 0.0)),
         },
         "pension_invalidite": {

@@ -65,6 +65,8 @@ METROPOLE, MARTINIQUE_GUADELOUPE_REUNION, GUYANE, MAYOTTE = (
 )
 #: Tranches de CSG (codes : ordre de ``TauxCsgRemplacement`` du modèle).
 NON_RENSEIGNE, EXONERE, TAUX_REDUIT, TAUX_INTERMEDIAIRE, TAUX_PLEIN = range(5)
+#: Première date de la règle annuelle du cumul (R341-17 II, formule du modèle datée du 1/4/2022).
+DEBUT_CUMUL_ANNUEL = "2022-04"
 #: Un couple : deux parents dans la famille.
 PARENTS_D_UN_COUPLE = 2
 #: Quart de part : la plus petite fraction de part de quotient familial.
@@ -154,6 +156,9 @@ class Entrees:
     ne_apres_le_1er: np.ndarray
     date_debut_invalidite: np.ndarray
     rang_mois_arret: np.ndarray
+    date_effet_pension_invalidite: np.ndarray
+    date_effet_donnee: bool
+    date_liquidation_pension_invalidite: np.ndarray
     categorie_invalidite: np.ndarray
     reduction_capacite_travail: np.ndarray
     duree_immatriculation: np.ndarray
@@ -227,6 +232,10 @@ def lire_entrees(population: pd.DataFrame) -> Entrees:
     famille, familles = pd.factorize(population["famille_id"], sort=False)
     naissance, rang_naissance, jour_naissance = _mois_et_jour(population["date_naissance"])
     arret, rang_arret, _ = _mois_et_jour(population["date_debut_invalidite"])
+    effet_donnee = "date_effet_pension_invalidite" in population
+    effet = (
+        population["date_effet_pension_invalidite"].to_numpy().astype(JOUR) if effet_donnee else np.full(n, SANS_ARRET)
+    )
     zone = (
         _codes(population["zone_residence"], ZONES, "zone_residence")
         if "zone_residence" in population
@@ -241,6 +250,11 @@ def lire_entrees(population: pd.DataFrame) -> Entrees:
         ne_apres_le_1er=jour_naissance > 1,
         date_debut_invalidite=arret,
         rang_mois_arret=rang_arret,
+        date_effet_pension_invalidite=effet,
+        date_effet_donnee=effet_donnee,
+        date_liquidation_pension_invalidite=date_liquidation_pension_invalidite(arret, effet)
+        if effet_donnee
+        else arret,
         categorie_invalidite=_codes(population["categorie_invalidite"], CATEGORIES, "categorie_invalidite"),
         reduction_capacite_travail=colonne("reduction_capacite_travail", np.float64),
         duree_immatriculation=colonne("duree_immatriculation", np.int64),
@@ -266,28 +280,29 @@ def lire_entrees(population: pd.DataFrame) -> Entrees:
 
 
 # --------------------------------------------------------------------------- fixé à l'arrêt
-class DatesDArret:
-    """Position de chaque date d'arrêt dans le calendrier des paramètres qui s'y
-    lisent : une recherche par personne dans l'union de leurs dates d'effet, puis,
-    pour chaque paramètre, une petite table (pas une recherche par paramètre)."""
+class PositionDesDates:
+    """Position de la date propre à chaque personne (arrêt, liquidation) dans le
+    calendrier des paramètres qui s'y lisent : une recherche par personne dans
+    l'union de leurs dates d'effet, puis, pour chaque paramètre, une petite table
+    (pas une recherche par paramètre)."""
 
-    def __init__(self, arret: np.ndarray, parametres: list[Parameter]) -> None:
-        dates = [serie(p)[0] for p in parametres]
-        self.union = np.unique(np.concatenate(dates)) if dates else np.array([], dtype=JOUR)
-        self.position = np.searchsorted(self.union, arret, side="right")
+    def __init__(self, dates: np.ndarray, parametres: list[Parameter]) -> None:
+        series = [serie(p)[0] for p in parametres]
+        self.union = np.unique(np.concatenate(series)) if series else np.array([], dtype=JOUR)
+        self.position = np.searchsorted(self.union, dates, side="right")
 
-    def sous_ensemble(self, lignes: np.ndarray) -> DatesDArret:
-        copie = object.__new__(DatesDArret)
+    def sous_ensemble(self, lignes: np.ndarray) -> PositionDesDates:
+        copie = object.__new__(PositionDesDates)
         copie.union, copie.position = self.union, self.position[lignes]
         return copie
 
     def nombre_de_dates(self, dates_effet: np.ndarray) -> np.ndarray:
-        """Nombre de ``dates_effet`` au plus tard à l'arrêt (toutes dans l'union)."""
+        """Nombre de ``dates_effet`` au plus tard à la date de chaque personne (toutes dans l'union)."""
         table = np.concatenate(([0], np.searchsorted(dates_effet, self.union, side="right")))
         return table[self.position]
 
     def valeur(self, parametre: Parameter) -> np.ndarray:
-        """Valeur en vigueur à l'arrêt (la première avant la série, comme le modèle)."""
+        """Valeur en vigueur à la date de chaque personne (la première avant la série, comme le modèle)."""
         dates, valeurs = serie(parametre)
         return valeurs[np.clip(self.nombre_de_dates(dates) - 1, 0, len(valeurs) - 1)]
 
@@ -295,16 +310,18 @@ class DatesDArret:
 def parametres_lus_a_l_arret(p: ParameterNode) -> list[Parameter]:
     conditions = p.pension_invalidite.conditions
     sam = p.pension_invalidite.salaire_annuel_moyen
-    revalorisation = p.pension_invalidite.revalorisation
     return [
         conditions.duree_immatriculation_minimale,
         conditions.heures_travail_minimales,
         conditions.nombre_smic_horaire_cotisations,
         sam.nombre_annees_retenues,
         sam.profondeur_carriere,
-        revalorisation.coefficient_salaires,
-        revalorisation.coefficient_pensions,
     ]
+
+
+def parametres_lus_a_la_liquidation(p: ParameterNode) -> list[Parameter]:
+    revalorisation = p.pension_invalidite.revalorisation
+    return [revalorisation.coefficient_salaires, revalorisation.coefficient_pensions]
 
 
 def par_annee(valeurs_des_annees, annees: np.ndarray) -> np.ndarray:
@@ -321,15 +338,28 @@ def generation(rang_mois_naissance: np.ndarray) -> np.ndarray:
     return (rang_mois_naissance // 12) * 100 + rang_mois_naissance % 12 + 1
 
 
+def date_liquidation_pension_invalidite(arret: np.ndarray, effet: np.ndarray) -> np.ndarray:
+    """R341-12 : la date d'effet donnée, sinon l'arrêt ; une date d'effet sans arrêt
+    ou avant lui est une erreur d'entrée."""
+    donnee = effet != SANS_ARRET
+    fautive = donnee & ((arret == SANS_ARRET) | (effet < arret))
+    if fautive.any():
+        msg = f"date_effet_pension_invalidite sans arrêt ou avant lui (lignes {np.flatnonzero(fautive)[:5]})"
+        raise HorsDomaine(msg)
+    return np.where(donnee, effet, arret)
+
+
 def pension_invalidite_condition_immatriculation(
-    e: Entrees, qui: np.ndarray, a: DatesDArret, p: ParameterNode
+    e: Entrees, qui: np.ndarray, a: PositionDesDates, p: ParameterNode
 ) -> np.ndarray:
     """R313-5 : mois d'immatriculation ≥ ceux exigés à la date de l'arrêt."""
     exigee = a.valeur(p.pension_invalidite.conditions.duree_immatriculation_minimale)
     return e.duree_immatriculation[qui] >= exigee.astype(np.int64)
 
 
-def pension_invalidite_condition_activite(e: Entrees, qui: np.ndarray, a: DatesDArret, p: ParameterNode) -> np.ndarray:
+def pension_invalidite_condition_activite(
+    e: Entrees, qui: np.ndarray, a: PositionDesDates, p: ParameterNode
+) -> np.ndarray:
     """R313-5 : heures exigées à l'arrêt, ou 2 030 SMIC horaires du 1er janvier
     de l'année où commencent les 12 mois civils précédant l'arrêt."""
     conditions = p.pension_invalidite.conditions
@@ -342,31 +372,61 @@ def pension_invalidite_condition_activite(e: Entrees, qui: np.ndarray, a: DatesD
     return (e.heures_travaillees_12_mois[qui] >= heures) | (e.salaire_cotise_12_mois[qui] >= nombre_smic * smic)
 
 
-def salaire_annuel_moyen_a_l_arret(
-    e: Entrees, qui: np.ndarray, a: DatesDArret, p: ParameterNode, details: dict | None = None
+def revalorisation_des_salaires(
+    annees_salaire: np.ndarray, liquidation: PositionDesDates, jusqua: np.ndarray, p: ParameterNode
 ) -> np.ndarray:
-    """R341-4 : moyenne des 10 meilleures années civiles avant l'année de l'arrêt,
-    chaque salaire plafonné au PASS de son année et revalorisé jusqu'à l'arrêt ;
-    au centime. Par sous-blocs de ``SOUS_BLOC`` personnes, les années le long de
-    l'axe rapide."""
+    """L341-6 : coefficients des salaires datés après le 31 décembre de l'année du
+    salaire et au plus tard à la liquidation ; une revalorisation anticipée datée
+    dans l'année (1er juillet 2022) est reçue avec la suivante. Une ligne par
+    personne, une colonne par année de ``annees_salaire``."""
+    revalorisation = p.pension_invalidite.revalorisation
+    dates, coefficients, produit = produit_des_coefficients(revalorisation.coefficient_salaires)
+    indice_fin_annee = produit[np.searchsorted(dates, premiers_janvier(annees_salaire + 1) - 1, side="right")]
+    coefficient = produit[liquidation.nombre_de_dates(dates)][:, np.newaxis] / indice_fin_annee
+    dates_anticipees, drapeaux = serie(revalorisation.revalorisation_anticipee)
+    for date in dates_anticipees[drapeaux == 1]:
+        rang = int(np.searchsorted(dates, date, side="left"))
+        colonnes = np.flatnonzero(annees_salaire == int(str(date)[:4]))
+        if rang + 1 >= len(dates) or dates[rang] != date or colonnes.size == 0:
+            continue
+        recue = jusqua >= dates[rang + 1]  # la revalorisation suivante est passée : l'avance est reçue
+        coefficient[np.ix_(recue, colonnes)] *= coefficients[rang]
+    return coefficient
+
+
+def salaire_annuel_moyen_a_la_liquidation(
+    e: Entrees,
+    qui: np.ndarray,
+    *,
+    arret: PositionDesDates,
+    liquidation: PositionDesDates,
+    p: ParameterNode,
+    details: dict | None = None,
+) -> np.ndarray:
+    """R341-4, R341-11 : moyenne des 10 meilleures années civiles d'assurance avant
+    l'année de l'arrêt (une année compte si son salaire valide un trimestre,
+    R351-9), chaque salaire plafonné au PASS de son année et revalorisé jusqu'à
+    la liquidation ; au centime. Par sous-blocs de ``SOUS_BLOC`` personnes, les
+    années le long de l'axe rapide."""
     annee_arret = e.rang_mois_arret[qui] // 12
+    date_liquidation = e.date_liquidation_pension_invalidite[qui]
     regles = p.pension_invalidite.salaire_annuel_moyen
-    retenues = a.valeur(regles.nombre_annees_retenues).astype(np.int64)
-    profondeur = a.valeur(regles.profondeur_carriere).astype(np.int64)
+    retenues = arret.valeur(regles.nombre_annees_retenues).astype(np.int64)
+    profondeur = arret.valeur(regles.profondeur_carriere).astype(np.int64)
     plafonds = p.references_sociales.plafond_annuel_securite_sociale
     premiere_annee = min(int(v.instant_str[:4]) for v in plafonds.values_list)
-    carriere = {a: s for a, s in e.salaires.items() if a >= premiere_annee}
+    carriere = {annee: s for annee, s in e.salaires.items() if annee >= premiere_annee}
     colonnes = list(carriere.values())
     annees_carriere = np.array(list(carriere), dtype=np.int64)
-    dates_coef, _, produit = produit_des_coefficients(p.pension_invalidite.revalorisation.coefficient_salaires)
-    # Indice des coefficients au 31/12 de chaque année de carrière, et à l'arrêt.
-    indice_annee = produit[np.searchsorted(dates_coef, premiers_janvier(annees_carriere + 1) - 1, side="right")]
-    indice_arret = produit[a.nombre_de_dates(dates_coef)]
-    plafond_annee = np.array([plafonds(f"{a}-01-01") for a in annees_carriere], dtype=np.float64)
+    janviers = premiers_janvier(annees_carriere)
+    plafond_annee = np.array([plafonds(f"{annee}-01-01") for annee in annees_carriere], dtype=np.float64)
+    # R351-9 : heures de SMIC au 1er janvier qui valident un trimestre.
+    seuil_trimestre = valeur_aux_dates(regles.heures_smic_validant_un_trimestre, janviers) * valeur_aux_dates(
+        p.references_sociales.smic_horaire_brut, janviers
+    )
     plus_grand = int(retenues.max()) if qui.size else 0
     largeur = max(len(colonnes), plus_grand)
     sam = np.zeros(qui.size)
-    plafonne = np.zeros(qui.size, dtype=bool)
     exact = np.zeros(qui.size)
     for debut in range(0, qui.size, SOUS_BLOC):
         bloc = slice(debut, debut + SOUS_BLOC)
@@ -375,15 +435,16 @@ def salaire_annuel_moyen_a_l_arret(
         valeurs = matrice[:, : len(colonnes)]
         for j, salaire in enumerate(colonnes):
             valeurs[:, j] = salaire[lignes]
-        # Une année compte si un salaire y est porté, avant l'année de l'arrêt, dans la profondeur.
+        # Une année compte si son salaire valide un trimestre, avant l'année de l'arrêt, dans la profondeur.
         a_arret = annee_arret[bloc, np.newaxis]
-        retenu = valeurs > 0
+        retenu = valeurs >= seuil_trimestre
+        retenu &= valeurs > 0
         retenu &= annees_carriere < a_arret
         retenu &= annees_carriere >= a_arret - profondeur[bloc, np.newaxis]
-        if details is not None:  # diagnostic : une année retenue dépasse le PASS
-            plafonne[bloc] = (retenu & (valeurs > plafond_annee)).any(axis=1)
         np.minimum(valeurs, plafond_annee, out=valeurs)
-        valeurs *= indice_arret[bloc, np.newaxis] / indice_annee
+        valeurs *= revalorisation_des_salaires(
+            annees_carriere, liquidation.sous_ensemble(np.arange(qui.size)[bloc]), date_liquidation[bloc], p
+        )
         valeurs *= retenu
         comptees = np.count_nonzero(retenu, axis=1)
         meilleures = np.sort(matrice, axis=1)[:, ::-1]
@@ -395,7 +456,6 @@ def salaire_annuel_moyen_a_l_arret(
         exact[bloc] = np.where(comptees > 0, somme / np.clip(comptees, 1, nombre), 0.0)
         sam[bloc] = np.round(exact[bloc], 2)
     if details is not None:
-        details["salaire_annuel_moyen_plafonne"] = (qui, plafonne)
         details["salaire_annuel_moyen"] = (qui, exact)
     return sam
 
@@ -412,11 +472,12 @@ def salaire_annee_precedant_arret(e: Entrees, qui: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Pensionnes:
-    """Personnes dont l'invalidité est classée et commencée au mois calculé :
-    leurs entrées et ce qui est fixé à l'arrêt (une ligne par personne)."""
+    """Personnes dont la pension est classée et a pris effet au mois calculé :
+    leurs entrées et ce qui est fixé à l'arrêt ou à la liquidation (une ligne
+    par personne)."""
 
     index: np.ndarray
-    date_debut_invalidite: np.ndarray
+    date_liquidation_pension_invalidite: np.ndarray
     rang_mois_naissance: np.ndarray
     generation: np.ndarray
     categorie_invalidite: np.ndarray
@@ -424,7 +485,7 @@ class Pensionnes:
     revenus_activite: np.ndarray
     conditions_a_l_arret: np.ndarray
     salaire_annuel_moyen: np.ndarray
-    rang_revalorisation_pension_a_l_arret: np.ndarray
+    rang_revalorisation_pension_a_la_liquidation: np.ndarray
     salaire_annee_precedant_arret: np.ndarray
     plafond_securite_sociale_annee_precedant_arret: np.ndarray
     revalorisation_salaire_annee_precedant_arret: np.ndarray
@@ -435,40 +496,44 @@ class Pensionnes:
         return Pensionnes(**{f.name: getattr(self, f.name)[lignes] for f in fields(self) if f.name != "memo"})
 
 
-def pensionnes(e: Entrees, qui: np.ndarray, a: DatesDArret, sam: np.ndarray, p: ParameterNode) -> Pensionnes:
+def pensionnes(
+    e: Entrees,
+    qui: np.ndarray,
+    *,
+    arret: PositionDesDates,
+    liquidation: PositionDesDates,
+    sam: np.ndarray,
+    p: ParameterNode,
+) -> Pensionnes:
     """Ce qui, pour la pension, ne dépend pas du mois : une fois par personne."""
     annee_arret = e.rang_mois_arret[qui] // 12
     rang_naissance = e.rang_mois_naissance[qui]
-    revalorisation = p.pension_invalidite.revalorisation
-    dates_pensions, _, _ = produit_des_coefficients(revalorisation.coefficient_pensions)
-    dates_salaires, _, produit_salaires = produit_des_coefficients(revalorisation.coefficient_salaires)
+    date_liquidation = e.date_liquidation_pension_invalidite[qui]
+    dates_pensions, _, _ = produit_des_coefficients(p.pension_invalidite.revalorisation.coefficient_pensions)
     pass_annuel = p.references_sociales.plafond_annuel_securite_sociale
+    # Salaire de l'année précédant l'arrêt : revalorisé jusqu'à la liquidation comme ceux du SAM.
+    annees_precedentes = np.unique(annee_arret - 1)
+    coefficients = revalorisation_des_salaires(annees_precedentes, liquidation, date_liquidation, p)
+    colonne = np.searchsorted(annees_precedentes, annee_arret - 1)
     return Pensionnes(
         index=qui,
-        date_debut_invalidite=e.date_debut_invalidite[qui],
+        date_liquidation_pension_invalidite=date_liquidation,
         rang_mois_naissance=rang_naissance,
         generation=generation(rang_naissance),
         categorie_invalidite=e.categorie_invalidite[qui],
         reduction_capacite_travail=e.reduction_capacite_travail[qui],
         revenus_activite=e.revenus_activite[qui],
-        conditions_a_l_arret=pension_invalidite_condition_immatriculation(e, qui, a, p)
-        & pension_invalidite_condition_activite(e, qui, a, p),
+        conditions_a_l_arret=pension_invalidite_condition_immatriculation(e, qui, arret, p)
+        & pension_invalidite_condition_activite(e, qui, arret, p),
         salaire_annuel_moyen=sam,
-        rang_revalorisation_pension_a_l_arret=a.nombre_de_dates(dates_pensions),
+        rang_revalorisation_pension_a_la_liquidation=liquidation.nombre_de_dates(dates_pensions),
         salaire_annee_precedant_arret=salaire_annee_precedant_arret(e, qui),
         plafond_securite_sociale_annee_precedant_arret=par_annee(
             lambda annees: valeur_aux_dates(pass_annuel, premiers_janvier(annees)), annee_arret - 1
         ),
-        # Coefficients des salaires datés après le 31 décembre de l'année précédente, jusqu'à l'arrêt.
-        revalorisation_salaire_annee_precedant_arret=(
-            produit_salaires[a.nombre_de_dates(dates_salaires)]
-            / par_annee(
-                lambda annees: produit_salaires[
-                    np.searchsorted(dates_salaires, premiers_janvier(annees) - 1, side="right")
-                ],
-                annee_arret,
-            )
-        ),
+        revalorisation_salaire_annee_precedant_arret=np.take_along_axis(coefficients, colonne[:, np.newaxis], axis=1)[
+            :, 0
+        ],
     )
 
 
@@ -502,12 +567,12 @@ def pension_invalidite_age_fin(g: Pensionnes, bareme: object) -> np.ndarray:
 
 
 def pension_invalidite_eligible(c: Calendrier, g: Pensionnes, rang: int, revenus: np.ndarray) -> np.ndarray:
-    """L341-1, L341-3, L341-4, R313-5, L341-15, L341-16 : invalidité commencée et
-    classée, capacité réduite des 2/3, conditions à l'arrêt, âge de fin non atteint
-    (ou activité jusqu'à l'âge limite)."""
+    """L341-1, L341-3, L341-4, R313-5, R341-12, L341-15, L341-16 : pension qui a pris
+    effet et classée, capacité réduite des 2/3, conditions à l'arrêt, âge de fin non
+    atteint (ou activité jusqu'à l'âge limite)."""
     p = c.au(rang)
     fin_de_droit = p.pension_invalidite.fin_de_droit
-    commencee = g.date_debut_invalidite <= dernier_jour(rang)
+    commencee = g.date_liquidation_pension_invalidite <= dernier_jour(rang)
     capacite = g.reduction_capacite_travail >= p.pension_invalidite.conditions.reduction_capacite_minimale
     age = (rang <= pension_invalidite_age_fin(g, fin_de_droit.age_fin_pension)) | (
         (revenus > 0) & (rang <= pension_invalidite_age_fin(g, fin_de_droit.age_limite_poursuite_activite))
@@ -516,13 +581,13 @@ def pension_invalidite_eligible(c: Calendrier, g: Pensionnes, rang: int, revenus
 
 
 def revalorisation_pension(c: Calendrier, g: Pensionnes, montant: np.ndarray, rang: int) -> np.ndarray:
-    """L341-6 : coefficients des pensions entrés en vigueur après l'arrêt et au plus
-    tard le 1er du mois ; au-dessus du seuil de la revalorisation différenciée
+    """L341-6 : coefficients des pensions entrés en vigueur après la liquidation et au
+    plus tard le 1er du mois ; au-dessus du seuil de la revalorisation différenciée
     (LFSS 2020 art. 81), le coefficient réduit à sa date."""
     revalorisation = c.parametres.pension_invalidite.revalorisation
     dates, coefficients, produit = produit_des_coefficients(revalorisation.coefficient_pensions)
     jusqua = int(np.searchsorted(dates, premier_jour(rang), side="right"))
-    depuis = np.minimum(g.rang_revalorisation_pension_a_l_arret, jusqua)
+    depuis = np.minimum(g.rang_revalorisation_pension_a_la_liquidation, jusqua)
     resultat = montant * (produit[jusqua] / produit[: jusqua + 1])[depuis]
     dates_seuil, limites = serie(revalorisation.seuil_revalorisation_differenciee)
     reduits = valeur_aux_dates(revalorisation.coefficient_au_dela_du_seuil, dates_seuil)
@@ -536,52 +601,77 @@ def revalorisation_pension(c: Calendrier, g: Pensionnes, montant: np.ndarray, ra
     return resultat
 
 
-def pension_invalidite_avant_cumul(c: Calendrier, g: Pensionnes, rang: int, eligible: np.ndarray) -> np.ndarray:
-    """R341-4, R341-5, L341-5, L341-6 : taux × SAM / 12 revalorisé, entre le minimum
-    et le maximum de la catégorie du mois, au centime ; 0 si non éligible."""
-    montant = c.au(rang).pension_invalidite.montant
-    pmss = c.au(rang).references_sociales.plafond_mensuel_securite_sociale
-    taux = np.array([0.0, montant.taux.categorie_1, montant.taux.categorie_2, montant.taux.categorie_3])
-    parts = montant.maximum_en_part_du_pmss
-    maximum = np.round(np.array([0.0, parts.categorie_1, parts.categorie_2, parts.categorie_3]) * pmss, 2)
+def pension_de_la_section_3(
+    c: Calendrier, g: Pensionnes, rang_periode: int, rang: int, *, details: bool = False
+) -> np.ndarray:
+    """R341-4 à R341-6, L341-5, L341-6 : montant du mois ``rang`` avec le taux et le SAM
+    du mois ``rang_periode`` — taux × SAM / 12 revalorisé, entre le minimum et le
+    maximum de la catégorie du mois ``rang``, au centime ; 0 avant la date d'effet."""
+    periode = c.au(rang_periode).pension_invalidite.montant
+    taux = np.array([0.0, periode.taux.categorie_1, periode.taux.categorie_2, periode.taux.categorie_3])
+    liquidee = g.date_liquidation_pension_invalidite <= dernier_jour(rang_periode)
+    sam = np.where(liquidee, g.salaire_annuel_moyen, 0.0)
     categorie = g.categorie_invalidite
-    revalorise = revalorisation_pension(c, g, taux[categorie] * g.salaire_annuel_moyen / 12, rang)
-    borne = np.clip(revalorise, montant.minimum, maximum[categorie])
-    if c.details is not None and rang == c.rang:
+    revalorise = revalorisation_pension(c, g, taux[categorie] * sam / 12, rang)
+    p = c.au(rang)
+    parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
+    maximum = np.round(
+        np.array([0.0, parts.categorie_1, parts.categorie_2, parts.categorie_3])
+        * p.references_sociales.plafond_mensuel_securite_sociale,
+        2,
+    )
+    borne = np.clip(revalorise, p.pension_invalidite.montant.minimum, maximum[categorie])
+    if details and c.details is not None:
         c.details["pension_invalidite_avant_cumul"] = (g.index, borne)
-    return np.where(eligible, np.round(borne, 2), 0.0)
+    effet = (g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux[categorie] > 0)
+    return np.where(effet, np.round(borne, 2), 0.0)
+
+
+def pension_invalidite_avant_cumul(c: Calendrier, g: Pensionnes, rang: int, eligible: np.ndarray) -> np.ndarray:
+    """Le montant de la section 3 du mois, si la pension est due ; 0 sinon."""
+    return np.where(eligible, pension_de_la_section_3(c, g, rang, rang, details=rang == c.rang), 0.0)
 
 
 def pension_invalidite_seuil_cumul(c: Calendrier, g: Pensionnes, rang: int) -> np.ndarray:
-    """R341-17 : le plus élevé du SAM et du salaire de l'année précédant l'arrêt
-    (plafonné, revalorisé jusqu'à l'arrêt), revalorisé comme les pensions."""
+    """R341-17 I : le plus élevé du SAM et du salaire de l'année précédant l'arrêt
+    (plafonné, revalorisé jusqu'à la liquidation), revalorisé comme les pensions."""
     cumul = c.au(rang).pension_invalidite.cumul_revenus
     plafond = cumul.plafond_salaire_reference_en_pass * g.plafond_securite_sociale_annee_precedant_arret
     precedent = np.minimum(g.salaire_annee_precedant_arret, plafond) * g.revalorisation_salaire_annee_precedant_arret
-    seuil = np.maximum(g.salaire_annuel_moyen, precedent) if cumul.seuil_inclut_salaire_annuel_moyen else precedent
+    sam = np.where(g.date_liquidation_pension_invalidite <= dernier_jour(rang), g.salaire_annuel_moyen, 0.0)
+    seuil = np.maximum(sam, precedent) if cumul.seuil_inclut_salaire_annuel_moyen else precedent
     dates, _, produit = produit_des_coefficients(c.parametres.pension_invalidite.revalorisation.coefficient_pensions)
     jusqua = int(np.searchsorted(dates, premier_jour(rang), side="right"))
-    depuis = np.minimum(g.rang_revalorisation_pension_a_l_arret, jusqua)
+    depuis = np.minimum(g.rang_revalorisation_pension_a_la_liquidation, jusqua)
     return seuil * (produit[jusqua] / produit[: jusqua + 1])[depuis]
 
 
 def pension_invalidite_reduction_cumul(c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray) -> np.ndarray:
-    """R341-17 : revenus du 13e au 2e mois précédent (les mois connus) ; la pension
-    est réduite de taux × (12 × pension + revenus − seuil) / 12, au centime."""
+    """R341-17 II (depuis le 1/4/2022) : sur les 12 mois du 13e au 2e mois précédent,
+    pension de la section 3 de chaque mois + revenus (des mois connus) − seuil ; la
+    mensualité est réduite d'un douzième de 50 % du dépassement, au centime."""
+    reduction = np.zeros(avant_cumul.size)
+    if not ((avant_cumul > 0) & (g.revenus_activite > 0)).any():  # sans revenus, pas de cumul
+        return reduction
+    if mois_du_rang(rang) < DEBUT_CUMUL_ANNUEL:  # règle trimestrielle : hors du domaine de la référence
+        msg = f"réduction pour cumul de {mois_du_rang(rang)} (règle trimestrielle d'avant avril 2022) non reproduite"
+        raise HorsDomaine(msg)
     cumul = c.au(rang).pension_invalidite.cumul_revenus
     duree, recul = int(cumul.duree_periode_reference), int(cumul.debut_periode_reference)
-    connus = sum(c.premier_connu <= k <= c.rang for k in range(rang - recul, rang - recul + duree))
-    reduction = np.zeros(avant_cumul.size)
+    periode = range(rang - recul, rang - recul + duree)
+    connus = sum(c.premier_connu <= k <= c.rang for k in periode)  # mois où les revenus sont donnés
     concernes = np.flatnonzero((avant_cumul > 0) & (g.revenus_activite > 0)) if connus else np.array([], int)
-    if concernes.size:
-        h = g.sous_ensemble(concernes)
-        pension = avant_cumul[concernes]
-        revenus_annuels = connus * h.revenus_activite * 12 / duree
-        depassement = np.maximum(12 * pension + revenus_annuels - pension_invalidite_seuil_cumul(c, h, rang), 0)
-        exacte = cumul.taux_reduction_depassement * depassement / 12
-        reduction[concernes] = np.minimum(np.round(exacte, 2), pension)
-        if c.details is not None:  # réductions de chaque mois calculé (celui-ci et les mois passés)
-            c.details.setdefault("pension_invalidite_reduction_cumul", []).append((rang, h.index, exacte))
+    if concernes.size == 0:
+        return reduction
+    h = g.sous_ensemble(concernes)
+    pensions = sum(pension_de_la_section_3(c, h, rang, k) for k in periode)
+    revenus = connus * h.revenus_activite
+    seuil = pension_invalidite_seuil_cumul(c, h, rang) * duree / 12
+    exacte = cumul.taux_reduction_depassement * np.maximum(pensions + revenus - seuil, 0.0) / duree
+    pension = avant_cumul[concernes]
+    reduction[concernes] = np.where(pensions > 0, np.minimum(np.round(exacte, 2), pension), 0.0)
+    if c.details is not None:  # réductions de chaque mois calculé (celui-ci et les mois passés)
+        c.details.setdefault("pension_invalidite_reduction_cumul", []).append((rang, h.index, exacte))
     return reduction
 
 
@@ -910,15 +1000,33 @@ def reference(
     p = c.au(rang)
     n = e.famille.size
 
-    # Fixé à l'arrêt, une fois : SAM pour qui a commencé son invalidité, le reste pour les pensionnables.
-    commencee = e.date_debut_invalidite <= dernier_jour(rang)
-    avec_arret = np.flatnonzero(commencee)
-    a = DatesDArret(e.date_debut_invalidite[avec_arret], parametres_lus_a_l_arret(parametres))
-    sam_arret = salaire_annuel_moyen_a_l_arret(e, avec_arret, a, parametres, details)
+    # Fixé à l'arrêt et à la liquidation, une fois : SAM pour qui a une pension liquidée
+    # au mois calculé, le reste pour ceux d'entre eux qui sont classés.
+    liquidee = np.flatnonzero(e.date_liquidation_pension_invalidite <= dernier_jour(rang))
+    a = PositionDesDates(e.date_debut_invalidite[liquidee], parametres_lus_a_l_arret(parametres))
+    if e.date_effet_donnee:
+        liquidation = PositionDesDates(
+            e.date_liquidation_pension_invalidite[liquidee], parametres_lus_a_la_liquidation(parametres)
+        )
+    else:  # sans date d'effet, la liquidation est l'arrêt : une seule recherche
+        a = liquidation = PositionDesDates(
+            e.date_debut_invalidite[liquidee],
+            parametres_lus_a_l_arret(parametres) + parametres_lus_a_la_liquidation(parametres),
+        )
+    sam = salaire_annuel_moyen_a_la_liquidation(
+        e, liquidee, arret=a, liquidation=liquidation, p=parametres, details=details
+    )
     salaire_annuel_moyen = np.zeros(n)
-    salaire_annuel_moyen[avec_arret] = sam_arret
-    classes = e.categorie_invalidite[avec_arret] > 0
-    g = pensionnes(e, avec_arret[classes], a.sous_ensemble(classes), sam_arret[classes], parametres)
+    salaire_annuel_moyen[liquidee] = sam
+    classes = np.flatnonzero(e.categorie_invalidite[liquidee] > 0)
+    g = pensionnes(
+        e,
+        liquidee[classes],
+        arret=a.sous_ensemble(classes),
+        liquidation=liquidation.sous_ensemble(classes),
+        sam=sam[classes],
+        p=parametres,
+    )
     ligne_pension = np.full(n, -1)
     ligne_pension[g.index] = np.arange(g.index.size)
 

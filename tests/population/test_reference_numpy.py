@@ -33,9 +33,10 @@ ecarts = _module("ecarts")
 
 
 def varier(population, graine=1):
-    """La population synthétique, avec ce qu'elle ne tire pas : outre-mer et Mayotte,
-    inaptes, ASPA, option conjugalisée, non-résidents, parts fractionnaires,
-    enfants (un conjoint sur trois devient un enfant), plus d'allocataires de l'AAH."""
+    """La population synthétique, avec ce qu'elle ne tire pas : date d'effet après
+    l'arrêt (parfois après le mois calculé), outre-mer et Mayotte, inaptes, ASPA,
+    option conjugalisée, non-résidents, parts fractionnaires, enfants (un
+    conjoint sur trois devient un enfant), plus d'allocataires de l'AAH."""
     rng = np.random.default_rng(graine)
     p = population.copy()
     n = len(p)
@@ -43,6 +44,10 @@ def varier(population, graine=1):
     def tirage(part):
         return rng.uniform(size=n) < part
 
+    arret = p["date_debut_invalidite"].to_numpy().astype("datetime64[D]")
+    delai = rng.integers(0, 3 * 365, n).astype("timedelta64[D]")
+    avec_effet = tirage(0.3) & (arret < np.datetime64("9999-01-01"))
+    p["date_effet_pension_invalidite"] = np.where(avec_effet, arret + delai, np.datetime64("NaT"))
     zones = rng.choice(["martinique_guadeloupe_reunion", "guyane", "mayotte"], n)
     p["zone_residence"] = np.where(tirage(0.15), zones, "metropole")
     for colonne, part in (("inapte_travail", 0.2), ("aspa_eligibilite", 0.05), ("aah_conjugalise_eligible", 0.3)):
