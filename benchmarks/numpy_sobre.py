@@ -376,21 +376,25 @@ def revalorisation_des_salaires(
     annees_salaire: np.ndarray, liquidation: PositionDesDates, jusqua: np.ndarray, p: ParameterNode
 ) -> np.ndarray:
     """L341-6 : coefficients des salaires datés après le 31 décembre de l'année du
-    salaire et au plus tard à la liquidation ; une revalorisation anticipée datée
-    dans l'année (1er juillet 2022) est reçue avec la suivante. Une ligne par
-    personne, une colonne par année de ``annees_salaire``."""
+    salaire et au plus tard à la liquidation ``jusqua`` ; une revalorisation
+    anticipée datée dans l'année (1er juillet 2022) est reçue avec la suivante.
+    ``annees_salaire`` et ``jusqua`` se diffusent : une colonne par année de
+    carrière (SAM), ou une année par personne (seuil de cumul)."""
     revalorisation = p.pension_invalidite.revalorisation
     dates, coefficients, produit = produit_des_coefficients(revalorisation.coefficient_salaires)
-    indice_fin_annee = produit[np.searchsorted(dates, premiers_janvier(annees_salaire + 1) - 1, side="right")]
-    coefficient = produit[liquidation.nombre_de_dates(dates)][:, np.newaxis] / indice_fin_annee
+    indice_fin_annee = par_annee(
+        lambda annees: produit[np.searchsorted(dates, premiers_janvier(annees + 1) - 1, side="right")], annees_salaire
+    )
+    indice_liquidation = produit[liquidation.nombre_de_dates(dates)].reshape(np.shape(jusqua))
+    coefficient = indice_liquidation / indice_fin_annee
     dates_anticipees, drapeaux = serie(revalorisation.revalorisation_anticipee)
     for date in dates_anticipees[drapeaux == 1]:
         rang = int(np.searchsorted(dates, date, side="left"))
-        colonnes = np.flatnonzero(annees_salaire == int(str(date)[:4]))
-        if rang + 1 >= len(dates) or dates[rang] != date or colonnes.size == 0:
+        if rang + 1 >= len(dates) or dates[rang] != date:
             continue
-        recue = jusqua >= dates[rang + 1]  # la revalorisation suivante est passée : l'avance est reçue
-        coefficient[np.ix_(recue, colonnes)] *= coefficients[rang]
+        # L'avance de l'année est reçue quand la revalorisation suivante est passée.
+        recue = (annees_salaire == int(str(date)[:4])) & (jusqua >= dates[rang + 1])
+        coefficient = np.where(recue, coefficient * coefficients[rang], coefficient)
     return coefficient
 
 
@@ -443,7 +447,10 @@ def salaire_annuel_moyen_a_la_liquidation(
         retenu &= annees_carriere >= a_arret - profondeur[bloc, np.newaxis]
         np.minimum(valeurs, plafond_annee, out=valeurs)
         valeurs *= revalorisation_des_salaires(
-            annees_carriere, liquidation.sous_ensemble(np.arange(qui.size)[bloc]), date_liquidation[bloc], p
+            annees_carriere,
+            liquidation.sous_ensemble(np.arange(qui.size)[bloc]),
+            date_liquidation[bloc, np.newaxis],
+            p,
         )
         valeurs *= retenu
         comptees = np.count_nonzero(retenu, axis=1)
@@ -511,10 +518,6 @@ def pensionnes(
     date_liquidation = e.date_liquidation_pension_invalidite[qui]
     dates_pensions, _, _ = produit_des_coefficients(p.pension_invalidite.revalorisation.coefficient_pensions)
     pass_annuel = p.references_sociales.plafond_annuel_securite_sociale
-    # Salaire de l'année précédant l'arrêt : revalorisé jusqu'à la liquidation comme ceux du SAM.
-    annees_precedentes = np.unique(annee_arret - 1)
-    coefficients = revalorisation_des_salaires(annees_precedentes, liquidation, date_liquidation, p)
-    colonne = np.searchsorted(annees_precedentes, annee_arret - 1)
     return Pensionnes(
         index=qui,
         date_liquidation_pension_invalidite=date_liquidation,
@@ -531,9 +534,10 @@ def pensionnes(
         plafond_securite_sociale_annee_precedant_arret=par_annee(
             lambda annees: valeur_aux_dates(pass_annuel, premiers_janvier(annees)), annee_arret - 1
         ),
-        revalorisation_salaire_annee_precedant_arret=np.take_along_axis(coefficients, colonne[:, np.newaxis], axis=1)[
-            :, 0
-        ],
+        # Salaire de l'année précédant l'arrêt : revalorisé jusqu'à la liquidation comme ceux du SAM.
+        revalorisation_salaire_annee_precedant_arret=revalorisation_des_salaires(
+            annee_arret - 1, liquidation, date_liquidation, p
+        ),
     )
 
 
