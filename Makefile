@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 N ?= 100000
 MONTH ?= 2025-06
+TAILLES ?= 100000 1000000
+REPETITIONS ?= 5
 
 .PHONY: install simulate lint format test test-python test-bornes-basses serve benchmark clean
 
@@ -46,8 +48,8 @@ test-bornes-basses:  ## The whole suite with every dependency at its lower bound
 serve: $(STAMP)  ## OpenFisca web API on $(HOST):$(PORT)
 	$(BIN)/openfisca serve --country-package openfisca_invalidite --bind $(HOST):$(PORT)
 
-benchmark: $(STAMP)  ## Chain timed against plain numpy at 10k, 100k, 1M people
-	$(BIN)/python benchmarks/chaine.py
+benchmark: $(STAMP)  ## Population engine against the lean numpy reference (TAILLES="100000 1000000" REPETITIONS=5)
+	$(BIN)/python benchmarks/banc.py --tailles $(TAILLES) --repetitions $(REPETITIONS) --mois $(MONTH)
 
 clean:
 	rm -rf $(VENV) .venv-bas build dist *.egg-info resultats
