@@ -692,6 +692,12 @@ def pension_invalidite(c: Calendrier, g: Pensionnes, rang: int) -> dict:
     return {"pension_invalidite_eligible": eligible, "pension_invalidite": np.maximum(avant_cumul - reduction, 0.0)}
 
 
+def majoration_tierce_personne(e: Entrees, p: ParameterNode, eligible: np.ndarray) -> np.ndarray:
+    """R341-6 : montant forfaitaire du mois pour les invalides de 3e catégorie dont la pension est due."""
+    troisieme = e.categorie_invalidite == CATEGORIES.index("categorie_3")
+    return np.where(eligible & troisieme, p.pension_invalidite.majoration_tierce_personne.montant, 0.0)
+
+
 # --------------------------------------------------------------------------- ASI, AAH
 def age_en_mois_revolus(e: Entrees, rang: int) -> np.ndarray:
     """Mois révolus au 1er du mois ; une naissance après le mois est une erreur."""
@@ -974,6 +980,18 @@ def prelevements_pension_invalidite(
     return resultat
 
 
+def pension_invalidite_nette(pension: np.ndarray, prelevements: dict[str, np.ndarray]) -> np.ndarray:
+    """Pension brute + CSG, CRDS et CASA (montants négatifs)."""
+    return pension + sum(prelevements.values())
+
+
+def revenu_disponible_invalidite(
+    nette: np.ndarray, mtp: np.ndarray, montant_asi: np.ndarray, montant_aah: np.ndarray
+) -> np.ndarray:
+    """Pension nette + MTP + ASI + AAH."""
+    return nette + mtp + montant_asi + montant_aah
+
+
 # --------------------------------------------------------------------------- la chaîne
 def verifier_mois(mois: str) -> int:
     """Rang du mois ; refuse ce qui n'est pas un mois ``AAAA-MM`` ≥ ``MOIS_MINIMUM``."""
@@ -1040,11 +1058,7 @@ def reference(
     eligible[g.index] = du_mois["pension_invalidite_eligible"]
     pension = np.zeros(n)
     pension[g.index] = du_mois["pension_invalidite"]
-    mtp = np.where(
-        eligible & (e.categorie_invalidite == CATEGORIES.index("categorie_3")),
-        p.pension_invalidite.majoration_tierce_personne.montant,
-        0.0,
-    )
+    mtp = majoration_tierce_personne(e, p, eligible)
 
     # ASI puis AAH (différentielle sur pension + ASI).
     age_mois = age_en_mois_revolus(e, rang)
@@ -1064,10 +1078,10 @@ def reference(
 
     tranche = taux_csg_remplacement(c, e, pension, montant_asi)
     prelevements = prelevements_pension_invalidite(c, tranche, pension, details)
-    nette = pension + sum(prelevements.values())
+    nette = pension_invalidite_nette(pension, prelevements)
     resultat.update(prelevements)
     resultat["pension_invalidite_nette"] = nette
-    resultat["revenu_disponible_invalidite"] = nette + mtp + montant_asi + montant_aah
+    resultat["revenu_disponible_invalidite"] = revenu_disponible_invalidite(nette, mtp, montant_asi, montant_aah)
     return resultat
 
 
