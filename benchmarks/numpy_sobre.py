@@ -11,13 +11,17 @@ par défaut avant.
 Sobre : aucun travail évitable.
 
 - Ce qui ne dépend pas du mois est calculé une fois : conditions appréciées à
-  l'arrêt, SAM, termes du seuil de cumul fixés à l'arrêt, rang de l'arrêt dans
-  le calendrier des revalorisations, âges de fin par génération (un calcul
-  par barème distinct, non par mois).
+  l'arrêt, date de liquidation, SAM, termes du seuil de cumul, rang de la
+  liquidation dans le calendrier des revalorisations, âges de fin par
+  génération (un calcul par barème distinct, non par mois) ; un paramètre
+  daté se lit à la date de chaque personne par une seule recherche dans
+  l'union des dates d'effet.
 - La pension des mois passés n'est calculée que pour qui en a besoin :
   les allocataires possibles de l'AAH, sur les 3 mois précédents s'ils ont des
   revenus d'activité (régime trimestriel), sur les 12 mois de N-2 sinon
-  (sans revenus, pas de réduction pour cumul).
+  (sans revenus, pas de réduction pour cumul) ; la pension de la section 3
+  des 12 mois de la période de référence du cumul, pour les seuls pensionnés
+  qui travaillent.
 - Le SAM est construit par sous-blocs de personnes, les années de carrière le
   long de l'axe rapide (mémoire bornée).
 - Catégories, rôles et zones en codes entiers ; familles par ``bincount`` ;
