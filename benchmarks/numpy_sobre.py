@@ -1,7 +1,9 @@
 """Référence numpy sobre : la chaîne du modèle pour un mois, sans OpenFisca.
 
-Les mêmes règles que les formules de ``variables/`` (pension d'invalidité,
-MTP, ASI, AAH, CSG, CRDS, CASA, pension nette, revenu disponible), lues dans
+Les mêmes règles que les formules de ``variables/`` (pension d'invalidité du
+régime général, des salariés agricoles, des travailleurs indépendants et des
+non-salariés agricoles, MTP, ASI, AAH, CSG, CRDS, CASA, pension nette, revenu
+disponible), lues dans
 les mêmes paramètres datés (``tbs.parameters``), appliquées à une population
 au schéma de ``openfisca_invalidite.population`` telle que le moteur de
 population la donne au modèle : les entrées mensuelles valent la même chose
@@ -48,9 +50,20 @@ import numpy as np
 import pandas as pd
 
 from openfisca_invalidite.population.moteur import MOIS_HISTORIQUE, assembler
-from openfisca_invalidite.population.schema import CATEGORIES, ROLES, ZONES, colonnes_rfr, colonnes_salaire
+from openfisca_invalidite.population.schema import (
+    CATEGORIES,
+    REGIMES,
+    ROLES,
+    STATUTS_NON_SALARIE_AGRICOLE,
+    ZONES,
+    colonnes_non_salariees,
+    colonnes_rfr,
+    colonnes_salaire,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from openfisca_core.parameters import Parameter, ParameterNode
 
 #: Premier mois couvert : ASI différentielle (1/4/2020), AAH déconjugalisée (1/10/2023),
@@ -66,6 +79,21 @@ DEMANDEUR, CONJOINT, ENFANT = (ROLES.index(r) for r in ("demandeur", "conjoint",
 #: Zones de résidence (codes : rang dans ``ZONES``).
 METROPOLE, MARTINIQUE_GUADELOUPE_REUNION, GUYANE, MAYOTTE = (
     ZONES.index(z) for z in ("metropole", "martinique_guadeloupe_reunion", "guyane", "mayotte")
+)
+#: Régimes (codes : rang dans ``REGIMES``). Les salariés agricoles suivent les règles du
+#: régime général (code rural L742-3, R742-2) : un seul groupe.
+REGIME_GENERAL, MSA_SALARIE, SSI, MSA_NON_SALARIE = (
+    REGIMES.index(r) for r in ("regime_general", "msa_salarie", "ssi", "msa_non_salarie")
+)
+GROUPES_DE_REGIMES = {
+    "regime_general": (REGIME_GENERAL, MSA_SALARIE),
+    "ssi": (SSI,),
+    "msa_non_salarie": (MSA_NON_SALARIE,),
+}
+#: Qualités des non-salariés agricoles (codes : rang dans ``STATUTS_NON_SALARIE_AGRICOLE``).
+CHEF_EXPLOITATION, COLLABORATEUR, AIDE_FAMILIAL, ASSOCIE_EXPLOITATION = (
+    STATUTS_NON_SALARIE_AGRICOLE.index(s)
+    for s in ("chef_exploitation", "collaborateur", "aide_familial", "associe_exploitation")
 )
 #: Tranches de CSG (codes : ordre de ``TauxCsgRemplacement`` du modèle).
 NON_RENSEIGNE, EXONERE, TAUX_REDUIT, TAUX_INTERMEDIAIRE, TAUX_PLEIN = range(5)
@@ -157,12 +185,18 @@ class Entrees:
     role: np.ndarray
     date_naissance: np.ndarray
     rang_mois_naissance: np.ndarray
+    jour_naissance: np.ndarray
     ne_apres_le_1er: np.ndarray
     date_debut_invalidite: np.ndarray
     rang_mois_arret: np.ndarray
     date_effet_pension_invalidite: np.ndarray
     date_effet_donnee: bool
     date_liquidation_pension_invalidite: np.ndarray
+    rang_mois_liquidation: np.ndarray
+    jour_liquidation: np.ndarray
+    regime_invalidite: np.ndarray
+    statut_non_salarie_agricole: np.ndarray
+    indemnites_journalieres_maladie: np.ndarray
     categorie_invalidite: np.ndarray
     reduction_capacite_travail: np.ndarray
     duree_immatriculation: np.ndarray
@@ -181,6 +215,8 @@ class Entrees:
     affilie_assurance_maladie_france: np.ndarray
     nbptr: np.ndarray
     salaires: dict[int, np.ndarray]
+    rpns: dict[int, np.ndarray]
+    rag: dict[int, np.ndarray]
     rfr: dict[int, np.ndarray]
 
     @property
@@ -202,6 +238,7 @@ DEFAUTS = {
     "residence_fiscale_france": True,
     "affilie_assurance_maladie_france": True,
     "nbptr": 1.0,
+    "indemnites_journalieres_maladie": 0.0,
 }
 
 
@@ -235,30 +272,39 @@ def lire_entrees(population: pd.DataFrame) -> Entrees:
 
     famille, familles = pd.factorize(population["famille_id"], sort=False)
     naissance, rang_naissance, jour_naissance = _mois_et_jour(population["date_naissance"])
-    arret, rang_arret, _ = _mois_et_jour(population["date_debut_invalidite"])
+    arret, rang_arret, jour_arret = _mois_et_jour(population["date_debut_invalidite"])
     effet_donnee = "date_effet_pension_invalidite" in population
-    effet = (
-        population["date_effet_pension_invalidite"].to_numpy().astype(JOUR) if effet_donnee else np.full(n, SANS_ARRET)
-    )
-    zone = (
-        _codes(population["zone_residence"], ZONES, "zone_residence")
-        if "zone_residence" in population
-        else np.zeros(n, dtype=np.int8)
-    )
+    if effet_donnee:
+        effet, rang_effet, jour_effet = _mois_et_jour(population["date_effet_pension_invalidite"])
+        liquidation = date_liquidation_pension_invalidite(arret, effet)
+        donnee = effet != SANS_ARRET
+        rang_liquidation = np.where(donnee, rang_effet, rang_arret)
+        jour_liquidation = np.where(donnee, jour_effet, jour_arret)
+    else:
+        effet, liquidation, rang_liquidation, jour_liquidation = np.full(n, SANS_ARRET), arret, rang_arret, jour_arret
+
+    def enumeration(nom: str, modalites: tuple[str, ...]) -> np.ndarray:
+        return _codes(population[nom], modalites, nom) if nom in population else np.zeros(n, dtype=np.int8)
+
+    non_salariees = colonnes_non_salariees(population)
     return Entrees(
         famille=famille,
         nombre_familles=len(familles),
         role=_codes(population["role_famille"], ROLES, "role_famille"),
         date_naissance=naissance,
         rang_mois_naissance=rang_naissance,
+        jour_naissance=jour_naissance,
         ne_apres_le_1er=jour_naissance > 1,
         date_debut_invalidite=arret,
         rang_mois_arret=rang_arret,
         date_effet_pension_invalidite=effet,
         date_effet_donnee=effet_donnee,
-        date_liquidation_pension_invalidite=date_liquidation_pension_invalidite(arret, effet)
-        if effet_donnee
-        else arret,
+        date_liquidation_pension_invalidite=liquidation,
+        rang_mois_liquidation=rang_liquidation,
+        jour_liquidation=jour_liquidation,
+        regime_invalidite=enumeration("regime_invalidite", REGIMES),
+        statut_non_salarie_agricole=enumeration("statut_non_salarie_agricole", STATUTS_NON_SALARIE_AGRICOLE),
+        indemnites_journalieres_maladie=colonne("indemnites_journalieres_maladie", np.float64),
         categorie_invalidite=_codes(population["categorie_invalidite"], CATEGORIES, "categorie_invalidite"),
         reduction_capacite_travail=colonne("reduction_capacite_travail", np.float64),
         duree_immatriculation=colonne("duree_immatriculation", np.int64),
@@ -274,11 +320,13 @@ def lire_entrees(population: pd.DataFrame) -> Entrees:
         aspa_eligibilite=colonne("aspa_eligibilite", bool),
         residence_france=colonne("residence_france", bool),
         aah_conjugalise_eligible=colonne("aah_conjugalise_eligible", bool),
-        zone_residence=zone,
+        zone_residence=enumeration("zone_residence", ZONES),
         residence_fiscale_france=colonne("residence_fiscale_france", bool),
         affilie_assurance_maladie_france=colonne("affilie_assurance_maladie_france", bool),
         nbptr=colonne("nbptr", np.float64),
         salaires={a: population[c].to_numpy() for a, c in colonnes_salaire(population).items()},
+        rpns={a: population[c].to_numpy() for (prefixe, a), c in non_salariees.items() if prefixe == "rpns"},
+        rag={a: population[c].to_numpy() for (prefixe, a), c in non_salariees.items() if prefixe == "rag"},
         rfr={a: population[c].to_numpy(dtype=np.float64) for a, c in colonnes_rfr(population).items()},
     )
 
@@ -397,9 +445,70 @@ def revalorisation_des_salaires(
         if rang + 1 >= len(dates) or dates[rang] != date:
             continue
         # L'avance de l'année est reçue quand la revalorisation suivante est passée.
-        recue = (annees_salaire == int(str(date)[:4])) & (jusqua >= dates[rang + 1])
-        coefficient = np.where(recue, coefficient * coefficients[rang], coefficient)
+        de_l_annee = annees_salaire == int(str(date)[:4])
+        recue = jusqua >= dates[rang + 1]
+        if coefficient.ndim == 2:  # une colonne par année : seule celle de l'avance change
+            colonnes = np.flatnonzero(de_l_annee)
+            coefficient[:, colonnes] = np.where(
+                recue, coefficient[:, colonnes] * coefficients[rang], coefficient[:, colonnes]
+            )
+        else:
+            coefficient = np.where(de_l_annee & recue, coefficient * coefficients[rang], coefficient)
     return coefficient
+
+
+def matrice_des_annees(colonnes: dict[int, np.ndarray], annees: np.ndarray, lignes: np.ndarray) -> np.ndarray:
+    """Revenus des ``lignes`` pour chaque année de ``annees`` (0 sans colonne) : une
+    ligne par personne, les années le long de l'axe rapide, en float64."""
+    matrice = np.zeros((lignes.size, annees.size))
+    for j, annee in enumerate(annees):
+        if int(annee) in colonnes:
+            matrice[:, j] = colonnes[int(annee)][lignes]
+    return matrice
+
+
+def moyenne_des_meilleures_annees(
+    n: int,
+    retenues: np.ndarray,
+    *,
+    revenus: Callable[[slice], np.ndarray],
+    compte: Callable[[slice, np.ndarray], np.ndarray],
+    plafond: np.ndarray | None = None,
+    revalorisation: Callable[[slice], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Le mécanisme commun des meilleures années (SAM, revenu annuel moyen des
+    indépendants, revenu professionnel moyen des exploitants), par sous-blocs de
+    ``SOUS_BLOC`` personnes : ``revenus(bloc)`` (personnes × années) ; une année
+    compte si ``compte(bloc, revenus)`` ; plafond de l'année, revalorisation ;
+    somme des ``retenues`` meilleures ÷ années comptées (au plus ``retenues``).
+    Rend la moyenne non arrondie et le nombre d'années comptées."""
+    plus_grand = int(retenues.max()) if n else 0
+    moyenne, comptees = np.zeros(n), np.zeros(n, dtype=np.int64)
+    for debut in range(0, n, SOUS_BLOC):
+        bloc = slice(debut, debut + SOUS_BLOC)
+        valeurs = revenus(bloc)
+        retenu = compte(bloc, valeurs)
+        if plafond is not None:
+            np.minimum(valeurs, plafond, out=valeurs)
+        if revalorisation is not None:
+            valeurs *= revalorisation(bloc)
+        valeurs *= retenu
+        if valeurs.shape[1] < plus_grand:
+            valeurs = np.pad(valeurs, ((0, 0), (0, plus_grand - valeurs.shape[1])))
+        comptees[bloc] = np.count_nonzero(retenu, axis=1)
+        meilleures = np.sort(valeurs, axis=1)[:, ::-1]
+        nombre = retenues[bloc]
+        if (nombre == plus_grand).all():
+            somme = meilleures[:, :plus_grand].sum(axis=1)
+        else:  # nombre d'années retenues différent d'une personne à l'autre
+            somme = np.take_along_axis(np.cumsum(meilleures, axis=1), (nombre - 1)[:, np.newaxis], axis=1)[:, 0]
+        moyenne[bloc] = np.where(comptees[bloc] > 0, somme / np.clip(comptees[bloc], 1, np.maximum(nombre, 1)), 0.0)
+    return moyenne, comptees
+
+
+def _dans_la_fenetre(annees: np.ndarray, annee_arret: np.ndarray, profondeur: np.ndarray) -> np.ndarray:
+    """Années civiles avant celle de l'arrêt, dans la profondeur de carrière (personnes × années)."""
+    return (annees < annee_arret[:, np.newaxis]) & (annees >= (annee_arret - profondeur)[:, np.newaxis])
 
 
 def salaire_annuel_moyen_a_la_liquidation(
@@ -414,8 +523,7 @@ def salaire_annuel_moyen_a_la_liquidation(
     """R341-4, R341-11 : moyenne des 10 meilleures années civiles d'assurance avant
     l'année de l'arrêt (une année compte si son salaire valide un trimestre,
     R351-9), chaque salaire plafonné au PASS de son année et revalorisé jusqu'à
-    la liquidation ; au centime. Par sous-blocs de ``SOUS_BLOC`` personnes, les
-    années le long de l'axe rapide."""
+    la liquidation ; au centime."""
     annee_arret = e.rang_mois_arret[qui] // 12
     date_liquidation = e.date_liquidation_pension_invalidite[qui]
     regles = p.pension_invalidite.salaire_annuel_moyen
@@ -423,117 +531,282 @@ def salaire_annuel_moyen_a_la_liquidation(
     profondeur = arret.valeur(regles.profondeur_carriere).astype(np.int64)
     plafonds = p.references_sociales.plafond_annuel_securite_sociale
     premiere_annee = min(int(v.instant_str[:4]) for v in plafonds.values_list)
-    carriere = {annee: s for annee, s in e.salaires.items() if annee >= premiere_annee}
-    colonnes = list(carriere.values())
-    annees_carriere = np.array(list(carriere), dtype=np.int64)
-    janviers = premiers_janvier(annees_carriere)
-    plafond_annee = np.array([plafonds(f"{annee}-01-01") for annee in annees_carriere], dtype=np.float64)
+    annees = np.array([annee for annee in e.salaires if annee >= premiere_annee], dtype=np.int64)
+    janviers = premiers_janvier(annees)
     # R351-9 : heures de SMIC au 1er janvier qui valident un trimestre.
     seuil_trimestre = valeur_aux_dates(regles.heures_smic_validant_un_trimestre, janviers) * valeur_aux_dates(
         p.references_sociales.smic_horaire_brut, janviers
     )
-    plus_grand = int(retenues.max()) if qui.size else 0
-    largeur = max(len(colonnes), plus_grand)
-    sam = np.zeros(qui.size)
-    exact = np.zeros(qui.size)
-    for debut in range(0, qui.size, SOUS_BLOC):
-        bloc = slice(debut, debut + SOUS_BLOC)
-        lignes = qui[bloc]
-        matrice = np.zeros((lignes.size, largeur))
-        valeurs = matrice[:, : len(colonnes)]
-        for j, salaire in enumerate(colonnes):
-            valeurs[:, j] = salaire[lignes]
-        # Une année compte si son salaire valide un trimestre, avant l'année de l'arrêt, dans la profondeur.
-        a_arret = annee_arret[bloc, np.newaxis]
-        retenu = valeurs >= seuil_trimestre
-        retenu &= valeurs > 0
-        retenu &= annees_carriere < a_arret
-        retenu &= annees_carriere >= a_arret - profondeur[bloc, np.newaxis]
-        np.minimum(valeurs, plafond_annee, out=valeurs)
-        valeurs *= revalorisation_des_salaires(
-            annees_carriere,
-            liquidation.sous_ensemble(np.arange(qui.size)[bloc]),
-            date_liquidation[bloc, np.newaxis],
-            p,
-        )
-        valeurs *= retenu
-        comptees = np.count_nonzero(retenu, axis=1)
-        meilleures = np.sort(matrice, axis=1)[:, ::-1]
-        nombre = retenues[bloc]
-        if (nombre == plus_grand).all():
-            somme = meilleures[:, :plus_grand].sum(axis=1)
-        else:  # nombre d'années retenues différent selon la date de l'arrêt
-            somme = np.take_along_axis(np.cumsum(meilleures, axis=1), (nombre - 1)[:, np.newaxis], axis=1)[:, 0]
-        exact[bloc] = np.where(comptees > 0, somme / np.clip(comptees, 1, nombre), 0.0)
-        sam[bloc] = np.round(exact[bloc], 2)
+
+    def compte(bloc: slice, salaires: np.ndarray) -> np.ndarray:
+        retenu = salaires >= seuil_trimestre
+        retenu &= salaires > 0
+        retenu &= _dans_la_fenetre(annees, annee_arret[bloc], profondeur[bloc])
+        return retenu
+
+    exact, _ = moyenne_des_meilleures_annees(
+        qui.size,
+        retenues,
+        revenus=lambda bloc: matrice_des_annees(e.salaires, annees, qui[bloc]),
+        compte=compte,
+        plafond=np.array([plafonds(f"{annee}-01-01") for annee in annees], dtype=np.float64),
+        revalorisation=lambda bloc: revalorisation_des_salaires(
+            annees, liquidation.sous_ensemble(np.arange(qui.size)[bloc]), date_liquidation[bloc, np.newaxis], p
+        ),
+    )
     if details is not None:
         details["salaire_annuel_moyen"] = (qui, exact)
-    return sam
+    return np.round(exact, 2)
+
+
+def revenu_annuel_moyen_ssi(e: Entrees, qui: np.ndarray, liquidation: PositionDesDates, p: ParameterNode) -> np.ndarray:
+    """Règlement SSI, art. 9 et 13 : 10 meilleures années civiles avant l'arrêt, le
+    revenu de l'année (revenus non salariés, et salaires depuis le 1er juillet
+    2016 : décret 2016-667) plafonné au PASS et revalorisé jusqu'à la date d'effet
+    comme les salaires ; une année compte si son revenu est positif ; au centime."""
+    effet = e.date_liquidation_pension_invalidite[qui]
+    annee_arret = e.rang_mois_arret[qui] // 12
+    regles = p.pension_invalidite.ssi.revenu_annuel_moyen
+    retenues = valeur_aux_dates(regles.nombre_annees_retenues, effet).astype(np.int64)
+    mise_en_commun = valeur_aux_dates(regles.mise_en_commun_des_regimes, effet) > 0
+    revalorises = valeur_aux_dates(regles.revenus_revalorises, effet) > 0
+    profondeur = valeur_aux_dates(p.pension_invalidite.salaire_annuel_moyen.profondeur_carriere, effet)
+    plafonds = p.references_sociales.plafond_annuel_securite_sociale
+    premiere_annee = min(int(v.instant_str[:4]) for v in plafonds.values_list)
+    annees = np.array(sorted(a for a in {*e.salaires, *e.rpns} if a >= premiere_annee), dtype=np.int64)
+
+    def revenus(bloc: slice) -> np.ndarray:
+        lignes = qui[bloc]
+        salaires = matrice_des_annees(e.salaires, annees, lignes)
+        return matrice_des_annees(e.rpns, annees, lignes) + np.where(mise_en_commun[bloc, np.newaxis], salaires, 0.0)
+
+    def revalorisation(bloc: slice) -> np.ndarray:
+        coefficient = revalorisation_des_salaires(
+            annees, liquidation.sous_ensemble(np.arange(qui.size)[bloc]), effet[bloc, np.newaxis], p
+        )
+        return np.where(revalorises[bloc, np.newaxis], coefficient, 1.0)
+
+    moyenne, _ = moyenne_des_meilleures_annees(
+        qui.size,
+        retenues,
+        revenus=revenus,
+        compte=lambda bloc, v: (v > 0) & _dans_la_fenetre(annees, annee_arret[bloc], profondeur[bloc]),
+        plafond=np.array([plafonds(f"{annee}-01-01") for annee in annees], dtype=np.float64),
+        revalorisation=revalorisation,
+    )
+    return np.round(moyenne, 2)
+
+
+def revenu_professionnel_moyen_agricole(e: Entrees, qui: np.ndarray, p: ParameterNode) -> np.ndarray:
+    """Code rural R732-4-1 : 3 meilleures années parmi les 7 dernières années
+    déclarées avant l'arrêt, déficits retenus pour 0 mais comptés parmi les années
+    d'assurance (diviseur) ; ni plafond ni revalorisation ; au centime."""
+    arret = e.date_debut_invalidite[qui]
+    annee_arret = e.rang_mois_arret[qui] // 12
+    regles = p.pension_invalidite.msa_non_salaries.revenus
+    retenues = valeur_aux_dates(regles.nombre_annees_retenues, arret).astype(np.int64)
+    fenetre = valeur_aux_dates(regles.fenetre_annees, arret).astype(np.int64)
+    profondeur = valeur_aux_dates(p.pension_invalidite.salaire_annuel_moyen.profondeur_carriere, arret)
+    annees = np.array(sorted(e.rag), dtype=np.int64)
+    declarees = np.zeros(qui.size, dtype=np.int64)
+
+    def compte(bloc: slice, revenus: np.ndarray) -> np.ndarray:
+        # Les sept dernières années déclarées (déficit compris), en remontant depuis l'arrêt.
+        declaree = (revenus != 0) & _dans_la_fenetre(annees, annee_arret[bloc], profondeur[bloc])
+        dans_la_fenetre = np.zeros_like(declaree)
+        nombre = np.zeros(declaree.shape[0], dtype=np.int64)
+        for j in range(annees.size - 1, -1, -1):
+            dans_la_fenetre[:, j] = declaree[:, j] & (nombre < fenetre[bloc])
+            nombre += dans_la_fenetre[:, j]
+        declarees[bloc] = nombre
+        return dans_la_fenetre & (revenus > 0)  # un déficit compte pour 0
+
+    moyenne, comptees = moyenne_des_meilleures_annees(
+        qui.size,
+        retenues,
+        revenus=lambda bloc: matrice_des_annees(e.rag, annees, qui[bloc]),
+        compte=compte,
+    )
+    somme = moyenne * np.clip(comptees, 1, retenues)
+    return np.round(somme / np.clip(declarees, 1, retenues), 2)
+
+
+def par_personne_et_annee(colonnes: dict[int, np.ndarray], annees: np.ndarray, lignes: np.ndarray) -> np.ndarray:
+    """Valeur d'une colonne annuelle à l'année propre à chaque personne (0 sans colonne)."""
+    resultat = np.zeros(lignes.size)
+    for annee in np.unique(annees):
+        if int(annee) in colonnes:
+            concernes = np.flatnonzero(annees == annee)
+            resultat[concernes] = colonnes[int(annee)][lignes[concernes]]
+    return resultat
+
+
+def pension_invalidite_ssi_condition_ouverture(c: Calendrier, e: Entrees, qui: np.ndarray) -> np.ndarray:
+    """Règlement SSI, art. 1er : indemnités journalières au mois qui précède la date
+    d'effet (données s'il est dans la fenêtre des entrées), ou affiliation de
+    12 mois et, depuis le règlement de 2023, revenu moyen des 3 années
+    précédant l'effet d'au moins 10 % du PASS moyen de ces années."""
+    p = c.parametres
+    conditions = p.pension_invalidite.ssi.conditions
+    effet = e.date_liquidation_pension_invalidite[qui]
+    mois_precedent = e.rang_mois_liquidation[qui] - 1
+    donnee = (mois_precedent >= c.premier_connu) & (mois_precedent <= c.rang)
+    voie_ij = donnee & (e.indemnites_journalieres_maladie[qui] > 0)
+    affiliation = e.duree_immatriculation[qui] >= valeur_aux_dates(conditions.duree_affiliation_minimale, effet)
+    nombre = valeur_aux_dates(conditions.nombre_annees_revenu_minimal, effet).astype(np.int64)
+    part = valeur_aux_dates(conditions.revenu_minimal_en_part_du_pass, effet)
+    annee_effet = e.rang_mois_liquidation[qui] // 12
+    revenus, plafonds = np.zeros(qui.size), np.zeros(qui.size)
+    for rang in range(1, int(nombre.max(initial=0)) + 1):
+        compte = rang <= nombre
+        revenus += np.where(compte, par_personne_et_annee(e.rpns, annee_effet - rang, qui), 0.0)
+        plafond = valeur_aux_dates(
+            p.references_sociales.plafond_annuel_securite_sociale, premiers_janvier(annee_effet - rang)
+        )
+        plafonds += np.where(compte, plafond, 0.0)
+    moyenne = np.where(nombre > 0, revenus / np.maximum(nombre, 1), 0.0)
+    exige = np.where(nombre > 0, part * plafonds / np.maximum(nombre, 1), 0.0)
+    return voie_ij | (affiliation & (moyenne >= exige))
+
+
+def pension_invalidite_msa_non_salarie_conditions(e: Entrees, qui: np.ndarray, p: ParameterNode) -> np.ndarray:
+    """Code rural L732-8 : l'inaptitude partielle (1re catégorie) n'est ouverte qu'aux
+    chefs d'exploitation et aux collaborateurs ; R732-3 III : 12 mois
+    d'assujettissement avant le mois de l'arrêt."""
+    statut = e.statut_non_salarie_agricole[qui]
+    partielle = e.categorie_invalidite[qui] == CATEGORIES.index("categorie_1")
+    ouvre_la_partielle = (statut == CHEF_EXPLOITATION) | (statut == COLLABORATEUR)
+    exige = valeur_aux_dates(
+        p.pension_invalidite.msa_non_salaries.conditions.duree_assujettissement_mois, e.date_debut_invalidite[qui]
+    ).astype(np.int64)
+    return (~partielle | ouvre_la_partielle) & (e.duree_immatriculation[qui] >= exige)
+
+
+def age_a_l_effet(e: Entrees, qui: np.ndarray) -> np.ndarray:
+    """Âge en années révolues à la date d'effet (fraction de l'aide familial)."""
+    mois = e.rang_mois_liquidation[qui] - e.rang_mois_naissance[qui]
+    return (mois - (e.jour_liquidation[qui] < e.jour_naissance[qui])) // 12
 
 
 def salaire_annee_precedant_arret(e: Entrees, qui: np.ndarray) -> np.ndarray:
     """R341-17 2° : salaire de l'année civile précédant l'arrêt (non revalorisé)."""
-    precedente = e.rang_mois_arret[qui] // 12 - 1
-    resultat = np.zeros(qui.size)
-    for annee, salaire in e.salaires.items():
-        concernes = np.flatnonzero(precedente == annee)
-        resultat[concernes] = salaire[qui[concernes]]
-    return resultat
+    return par_personne_et_annee(e.salaires, e.rang_mois_arret[qui] // 12 - 1, qui)
 
 
 @dataclass
 class Pensionnes:
     """Personnes dont la pension est classée et a pris effet au mois calculé :
     leurs entrées et ce qui est fixé à l'arrêt ou à la liquidation (une ligne
-    par personne)."""
+    par personne), pour tous les régimes."""
 
     index: np.ndarray
+    regime_invalidite: np.ndarray
     date_liquidation_pension_invalidite: np.ndarray
+    rang_mois_liquidation: np.ndarray
     rang_mois_naissance: np.ndarray
     generation: np.ndarray
     categorie_invalidite: np.ndarray
     reduction_capacite_travail: np.ndarray
     revenus_activite: np.ndarray
-    conditions_a_l_arret: np.ndarray
+    #: Conditions du régime qui ne dépendent pas du mois (R313-5 ; SSI art. 1er ; L732-8, R732-3).
+    conditions_du_regime: np.ndarray
+    #: SAM (régime général), revenu annuel moyen (SSI), revenu professionnel moyen (exploitants).
+    revenu_de_reference: np.ndarray
     salaire_annuel_moyen: np.ndarray
-    rang_revalorisation_pension_a_la_liquidation: np.ndarray
+    #: Revalorisations des pensions du régime entrées en vigueur au plus tard à la liquidation.
+    rang_revalorisation_a_la_liquidation: np.ndarray
     salaire_annee_precedant_arret: np.ndarray
     plafond_securite_sociale_annee_precedant_arret: np.ndarray
     revalorisation_salaire_annee_precedant_arret: np.ndarray
-    #: Résultats qui ne dépendent que de valeurs de paramètres (âges de fin par barème).
+    #: Exploitants : pension au minimum (liquidée avant 2020, ou collaborateur), membre de la
+    #: famille (aide familial, associé d'exploitation), âge à la date d'effet.
+    msa_au_minimum: np.ndarray
+    msa_membre_de_la_famille: np.ndarray
+    age_a_l_effet: np.ndarray
+    #: Revenus non salariés et agricoles des années que lisent les mois calculés.
+    rpns: dict = field(default_factory=dict, repr=False)
+    rag: dict = field(default_factory=dict, repr=False)
+    #: Résultats qui ne dépendent que de valeurs de paramètres (âges de fin par barème, groupes).
     memo: dict = field(default_factory=dict, repr=False)
 
     def sous_ensemble(self, lignes: np.ndarray) -> Pensionnes:
-        return Pensionnes(**{f.name: getattr(self, f.name)[lignes] for f in fields(self) if f.name != "memo"})
+        valeurs = {}
+        for f in fields(self):
+            if f.name == "memo":
+                continue
+            valeur = getattr(self, f.name)
+            valeurs[f.name] = {a: v[lignes] for a, v in valeur.items()} if isinstance(valeur, dict) else valeur[lignes]
+        return Pensionnes(**valeurs)
+
+    def groupes(self) -> dict[str, tuple[np.ndarray, Pensionnes]]:
+        """Les lignes de chaque groupe de régimes et leur sous-ensemble (une fois)."""
+        if "groupes" not in self.memo:
+            self.memo["groupes"] = {}
+            for nom, codes in GROUPES_DE_REGIMES.items():
+                lignes = np.flatnonzero(np.isin(self.regime_invalidite, codes))
+                if lignes.size:
+                    self.memo["groupes"][nom] = (
+                        lignes,
+                        self if lignes.size == self.index.size else self.sous_ensemble(lignes),
+                    )
+        return self.memo["groupes"]
 
 
 def pensionnes(
+    c: Calendrier,
     e: Entrees,
     qui: np.ndarray,
     *,
     arret: PositionDesDates,
     liquidation: PositionDesDates,
     sam: np.ndarray,
-    p: ParameterNode,
 ) -> Pensionnes:
-    """Ce qui, pour la pension, ne dépend pas du mois : une fois par personne."""
+    """Ce qui, pour la pension, ne dépend pas du mois : une fois par personne, et,
+    pour les autres régimes, leur revenu de référence et leurs conditions."""
+    p = c.parametres
     annee_arret = e.rang_mois_arret[qui] // 12
     rang_naissance = e.rang_mois_naissance[qui]
     date_liquidation = e.date_liquidation_pension_invalidite[qui]
-    dates_pensions, _, _ = produit_des_coefficients(p.pension_invalidite.revalorisation.coefficient_pensions)
+    regime = e.regime_invalidite[qui]
     pass_annuel = p.references_sociales.plafond_annuel_securite_sociale
+    # Régime général et salariés agricoles : R313-5 à l'arrêt ; revenu de référence : le SAM.
+    conditions = pension_invalidite_condition_immatriculation(e, qui, arret, p) & pension_invalidite_condition_activite(
+        e, qui, arret, p
+    )
+    revenu = sam.copy()
+    dates_pensions, _, _ = produit_des_coefficients(p.pension_invalidite.revalorisation.coefficient_pensions)
+    rang_revalorisation = liquidation.nombre_de_dates(dates_pensions)
+    ssi = np.flatnonzero(regime == SSI)
+    if ssi.size:
+        conditions[ssi] = pension_invalidite_ssi_condition_ouverture(c, e, qui[ssi])
+        revenu[ssi] = revenu_annuel_moyen_ssi(e, qui[ssi], liquidation.sous_ensemble(ssi), p)
+        dates_ssi, _, _ = produit_des_coefficients(p.pension_invalidite.ssi.revalorisation.coefficient)
+        rang_revalorisation[ssi] = np.searchsorted(dates_ssi, date_liquidation[ssi], side="right")
+    exploitants = np.flatnonzero(regime == MSA_NON_SALARIE)
+    au_minimum, membre_de_la_famille = np.zeros(qui.size, dtype=bool), np.zeros(qui.size, dtype=bool)
+    if exploitants.size:
+        conditions[exploitants] = pension_invalidite_msa_non_salarie_conditions(e, qui[exploitants], p)
+        revenu[exploitants] = revenu_professionnel_moyen_agricole(e, qui[exploitants], p)
+        statut = e.statut_non_salarie_agricole[qui[exploitants]]
+        forfait = valeur_aux_dates(p.pension_invalidite.msa_non_salaries.forfait.totale, date_liquidation[exploitants])
+        # Décret 2020-602 et R732-4 II : liquidée avant 2020 (régime du forfait) ou collaborateur ; R732-4 III.
+        au_minimum[exploitants] = ~np.isnan(forfait) | (statut == COLLABORATEUR)
+        membre_de_la_famille[exploitants] = (statut == AIDE_FAMILIAL) | (statut == ASSOCIE_EXPLOITATION)
+    annees_lues = range(c.rang // 12 - 4, c.rang // 12 + 1)  # N-4 à N : activité, cumul des autres régimes
     return Pensionnes(
         index=qui,
+        regime_invalidite=regime,
         date_liquidation_pension_invalidite=date_liquidation,
+        rang_mois_liquidation=e.rang_mois_liquidation[qui],
         rang_mois_naissance=rang_naissance,
         generation=generation(rang_naissance),
         categorie_invalidite=e.categorie_invalidite[qui],
         reduction_capacite_travail=e.reduction_capacite_travail[qui],
         revenus_activite=e.revenus_activite[qui],
-        conditions_a_l_arret=pension_invalidite_condition_immatriculation(e, qui, arret, p)
-        & pension_invalidite_condition_activite(e, qui, arret, p),
+        conditions_du_regime=conditions,
+        revenu_de_reference=revenu,
         salaire_annuel_moyen=sam,
-        rang_revalorisation_pension_a_la_liquidation=liquidation.nombre_de_dates(dates_pensions),
+        rang_revalorisation_a_la_liquidation=rang_revalorisation,
         salaire_annee_precedant_arret=salaire_annee_precedant_arret(e, qui),
         plafond_securite_sociale_annee_precedant_arret=par_annee(
             lambda annees: valeur_aux_dates(pass_annuel, premiers_janvier(annees)), annee_arret - 1
@@ -542,6 +815,11 @@ def pensionnes(
         revalorisation_salaire_annee_precedant_arret=revalorisation_des_salaires(
             annee_arret - 1, liquidation, date_liquidation, p
         ),
+        msa_au_minimum=au_minimum,
+        msa_membre_de_la_famille=membre_de_la_famille,
+        age_a_l_effet=age_a_l_effet(e, qui),
+        rpns={a: e.rpns[a][qui] for a in annees_lues if a in e.rpns},
+        rag={a: e.rag[a][qui] for a in annees_lues if a in e.rag},
     )
 
 
@@ -574,29 +852,50 @@ def pension_invalidite_age_fin(g: Pensionnes, bareme: object) -> np.ndarray:
     return g.memo[cle]
 
 
-def pension_invalidite_eligible(c: Calendrier, g: Pensionnes, rang: int, revenus: np.ndarray) -> np.ndarray:
-    """L341-1, L341-3, L341-4, R313-5, R341-12, L341-15, L341-16 : pension qui a pris
-    effet et classée, capacité réduite des 2/3, conditions à l'arrêt, âge de fin non
-    atteint (ou activité jusqu'à l'âge limite)."""
+def pension_invalidite_en_activite(g: Pensionnes, rang: int, revenus: np.ndarray) -> np.ndarray:
+    """Revenus d'activité du mois, ou revenus non salariés ou agricoles de son année."""
+    actif = revenus > 0
+    for colonnes in (g.rpns, g.rag):
+        if rang // 12 in colonnes:
+            actif = actif | (colonnes[rang // 12] > 0)
+    return actif
+
+
+def pension_invalidite_eligible(
+    c: Calendrier, g: Pensionnes, rang: int, revenus: np.ndarray, groupe: str
+) -> np.ndarray:
+    """L341-1, L341-3, L341-4, R341-12 (et SSI, L732-8) : pension qui a pris effet et
+    classée, capacité réduite des 2/3, conditions du régime, âge de fin non atteint :
+    L351-1-5 (régime général, SSI) ou âge légal (exploitants, R732-3 VIII), ou
+    maintien en activité jusqu'à l'âge limite si le régime le permet (L341-16 ;
+    SSI depuis 2017)."""
     p = c.au(rang)
     fin_de_droit = p.pension_invalidite.fin_de_droit
     commencee = g.date_liquidation_pension_invalidite <= dernier_jour(rang)
     capacite = g.reduction_capacite_travail >= p.pension_invalidite.conditions.reduction_capacite_minimale
-    age = (rang <= pension_invalidite_age_fin(g, fin_de_droit.age_fin_pension)) | (
-        (revenus > 0) & (rang <= pension_invalidite_age_fin(g, fin_de_droit.age_limite_poursuite_activite))
+    age_fin = p.retraite.age_legal if groupe == "msa_non_salarie" else fin_de_droit.age_fin_pension
+    maintien_possible = groupe != "ssi" or bool(p.pension_invalidite.ssi.fin_de_droit.maintien_en_activite_possible)
+    maintien = pension_invalidite_en_activite(g, rang, revenus) & maintien_possible
+    age = (rang <= pension_invalidite_age_fin(g, age_fin)) | (
+        maintien & (rang <= pension_invalidite_age_fin(g, fin_de_droit.age_limite_poursuite_activite))
     )
-    return commencee & capacite & g.conditions_a_l_arret & age
+    return commencee & capacite & g.conditions_du_regime & age
 
 
-def revalorisation_pension(c: Calendrier, g: Pensionnes, montant: np.ndarray, rang: int) -> np.ndarray:
-    """L341-6 : coefficients des pensions entrés en vigueur après la liquidation et au
-    plus tard le 1er du mois ; au-dessus du seuil de la revalorisation différenciée
-    (LFSS 2020 art. 81), le coefficient réduit à sa date."""
-    revalorisation = c.parametres.pension_invalidite.revalorisation
-    dates, coefficients, produit = produit_des_coefficients(revalorisation.coefficient_pensions)
+def revalorisation_pension(
+    c: Calendrier, g: Pensionnes, montant: np.ndarray, rang: int, coefficients: Parameter, *, differenciee: bool
+) -> np.ndarray:
+    """L341-6 (et art. 27 du règlement SSI) : coefficients entrés en vigueur après la
+    liquidation et au plus tard le 1er du mois ; pour les pensions du régime
+    général au-dessus du seuil de la revalorisation différenciée (LFSS 2020
+    art. 81), le coefficient réduit à sa date."""
+    dates, valeurs, produit = produit_des_coefficients(coefficients)
     jusqua = int(np.searchsorted(dates, premier_jour(rang), side="right"))
-    depuis = np.minimum(g.rang_revalorisation_pension_a_la_liquidation, jusqua)
+    depuis = np.minimum(g.rang_revalorisation_a_la_liquidation, jusqua)
     resultat = montant * (produit[jusqua] / produit[: jusqua + 1])[depuis]
+    if not differenciee:
+        return resultat
+    revalorisation = c.parametres.pension_invalidite.revalorisation
     dates_seuil, limites = serie(revalorisation.seuil_revalorisation_differenciee)
     reduits = valeur_aux_dates(revalorisation.coefficient_au_dela_du_seuil, dates_seuil)
     for date_seuil, limite, reduit in zip(dates_seuil, limites, reduits, strict=True):
@@ -605,22 +904,27 @@ def revalorisation_pension(c: Calendrier, g: Pensionnes, montant: np.ndarray, ra
             continue
         concerne = depuis <= rang_seuil
         avant = montant * (produit[rang_seuil] / produit[: rang_seuil + 1])[np.minimum(depuis, rang_seuil)]
-        resultat = np.where(concerne & (avant > limite), resultat * (reduit / coefficients[rang_seuil]), resultat)
+        resultat = np.where(concerne & (avant > limite), resultat * (reduit / valeurs[rang_seuil]), resultat)
     return resultat
 
 
-def pension_de_la_section_3(
-    c: Calendrier, g: Pensionnes, rang_periode: int, rang: int, *, details: bool = False
-) -> np.ndarray:
-    """R341-4 à R341-6, L341-5, L341-6 : montant du mois ``rang`` avec le taux et le SAM
-    du mois ``rang_periode`` — taux × SAM / 12 revalorisé, entre le minimum et le
-    maximum de la catégorie du mois ``rang``, au centime ; 0 avant la date d'effet."""
+def _noter_avant_arrondi(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int, borne: np.ndarray) -> None:
+    if c.details is not None and rang == rang_periode == c.rang:
+        c.details.setdefault("pension_invalidite_avant_cumul", []).append((g.index, borne))
+
+
+def pension_de_la_section_3(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int) -> np.ndarray:
+    """Régime général et salariés agricoles (R341-4 à R341-6, L341-5, L341-6) : montant
+    du mois ``rang`` avec le taux et le SAM du mois ``rang_periode`` — taux × SAM / 12
+    revalorisé, entre le minimum et le maximum de la catégorie du mois ``rang``, au
+    centime ; 0 avant la date d'effet."""
     periode = c.au(rang_periode).pension_invalidite.montant
     taux = np.array([0.0, periode.taux.categorie_1, periode.taux.categorie_2, periode.taux.categorie_3])
     liquidee = g.date_liquidation_pension_invalidite <= dernier_jour(rang_periode)
-    sam = np.where(liquidee, g.salaire_annuel_moyen, 0.0)
+    sam = np.where(liquidee, g.revenu_de_reference, 0.0)
     categorie = g.categorie_invalidite
-    revalorise = revalorisation_pension(c, g, taux[categorie] * sam / 12, rang)
+    coefficients = c.parametres.pension_invalidite.revalorisation.coefficient_pensions
+    revalorise = revalorisation_pension(c, g, taux[categorie] * sam / 12, rang, coefficients, differenciee=True)
     p = c.au(rang)
     parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
     maximum = np.round(
@@ -629,15 +933,95 @@ def pension_de_la_section_3(
         2,
     )
     borne = np.clip(revalorise, p.pension_invalidite.montant.minimum, maximum[categorie])
-    if details and c.details is not None:
-        c.details["pension_invalidite_avant_cumul"] = (g.index, borne)
+    _noter_avant_arrondi(c, g, rang_periode, rang, borne)
     effet = (g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux[categorie] > 0)
     return np.where(effet, np.round(borne, 2), 0.0)
 
 
-def pension_invalidite_avant_cumul(c: Calendrier, g: Pensionnes, rang: int, eligible: np.ndarray) -> np.ndarray:
-    """Le montant de la section 3 du mois, si la pension est due ; 0 sinon."""
-    return np.where(eligible, pension_de_la_section_3(c, g, rang, rang, details=rang == c.rang), 0.0)
+def partielle_ou_totale(categorie: np.ndarray, partielle: float, totale: float) -> np.ndarray:
+    """``partielle`` en 1re catégorie, ``totale`` en 2e et 3e, 0 sans catégorie."""
+    return np.array([0.0, partielle, totale, totale])[categorie]
+
+
+def pension_ssi(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int) -> np.ndarray:
+    """Règlement SSI, art. 9, 13 et 27 : PIPM 30 % ou PITD 50 % du revenu annuel moyen
+    / 12, revalorisé par les coefficients de la SSI depuis la date d'effet, entre le
+    minimum propre et 30 % ou 50 % du PASS / 12, au centime ; 0 avant l'effet."""
+    p = c.au(rang)
+    ssi = p.pension_invalidite.ssi
+    categorie = g.categorie_invalidite
+    taux = partielle_ou_totale(categorie, ssi.taux.pipm, ssi.taux.pitd)
+    minimum = partielle_ou_totale(categorie, ssi.minimum.pipm, ssi.minimum.pitd)
+    parts = partielle_ou_totale(categorie, ssi.maximum_en_part_du_pass.pipm, ssi.maximum_en_part_du_pass.pitd)
+    maximum = np.round(parts * (p.references_sociales.plafond_annuel_securite_sociale / 12), 2)
+    coefficients = c.parametres.pension_invalidite.ssi.revalorisation.coefficient
+    revalorise = revalorisation_pension(
+        c, g, np.round(taux, 6) * g.revenu_de_reference / 12, rang, coefficients, differenciee=False
+    )
+    borne = np.clip(revalorise, minimum, maximum)
+    _noter_avant_arrondi(c, g, rang_periode, rang, borne)
+    return np.where((g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux > 0), np.round(borne, 2), 0.0)
+
+
+def pension_msa_non_salarie(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int) -> np.ndarray:
+    """Code rural R732-4 à R732-4-3 (décret 2020-602) : avant 2020, le forfait du mois ;
+    depuis, 30 % ou 50 % du revenu professionnel moyen / 12 revalorisé (L341-6),
+    entre le minimum et 15 % ou 25 % du PASS / 12 ; au minimum pour une pension
+    liquidée avant 2020 ou un collaborateur, 2/3 (1/3 avant 18 ans) du montant
+    d'un chef pour un aide familial ou un associé, jamais sous le minimum ; au
+    centime ; 0 avant l'effet."""
+    historique = c.parametres.pension_invalidite
+    msa = historique.msa_non_salaries
+    debut = np.array([premier_jour(rang)])
+    categorie = g.categorie_invalidite
+    commencee = g.date_liquidation_pension_invalidite <= dernier_jour(rang)
+    forfait_total = valeur_aux_dates(msa.forfait.totale, debut)[0]
+    if not np.isnan(forfait_total):  # R732-4 ancien : le forfait est à la fois minimum et maximum
+        fraction = valeur_aux_dates(msa.forfait.fraction_partielle, debut)[0]
+        avts = valeur_aux_dates(historique.montant.minimum, debut)[0]
+        forfait = np.round(
+            partielle_ou_totale(categorie, max(fraction * forfait_total / 12, avts), forfait_total / 12), 2
+        )
+        return np.where(commencee & (forfait > 0), forfait, 0.0)
+    p = c.au(rang)
+    msa_mois = p.pension_invalidite.msa_non_salaries
+    taux = partielle_ou_totale(categorie, msa_mois.taux.partielle, msa_mois.taux.totale)
+    minimum = np.round(partielle_ou_totale(categorie, msa_mois.minimum.partielle, msa_mois.minimum.totale) / 12, 2)
+    parts = partielle_ou_totale(
+        categorie, msa_mois.maximum_en_part_du_pass.partielle, msa_mois.maximum_en_part_du_pass.totale
+    )
+    maximum = np.round(parts * p.references_sociales.plafond_annuel_securite_sociale / 12, 2)
+    commencee = commencee & (minimum > 0)
+    if not taux.any():
+        return np.where(commencee, minimum, 0.0)
+    coefficients = historique.revalorisation.coefficient_pensions
+    revalorise = revalorisation_pension(
+        c, g, np.round(taux, 6) * g.revenu_de_reference / 12, rang, coefficients, differenciee=False
+    )
+    chef = np.clip(revalorise, minimum, maximum)  # R732-4 I
+    fraction = msa_mois.aide_familial.fraction.calc(g.age_a_l_effet)
+    montant = np.select(
+        [g.msa_au_minimum, g.msa_membre_de_la_famille],  # décret 2020-602 et R732-4 II ; R732-4 III
+        [minimum, np.maximum(fraction * chef, minimum)],
+        chef,
+    )
+    _noter_avant_arrondi(c, g, rang_periode, rang, montant)
+    return np.where(commencee, np.round(montant, 2), 0.0)
+
+
+#: Montant de la pension d'un mois, par groupe de régimes.
+MONTANT_DU_MOIS = {
+    "regime_general": pension_de_la_section_3,
+    "ssi": pension_ssi,
+    "msa_non_salarie": pension_msa_non_salarie,
+}
+
+
+def pension_invalidite_avant_cumul(
+    c: Calendrier, g: Pensionnes, rang: int, eligible: np.ndarray, groupe: str
+) -> np.ndarray:
+    """Le montant du mois selon le régime, si la pension est due ; 0 sinon."""
+    return np.where(eligible, MONTANT_DU_MOIS[groupe](c, g, rang, rang), 0.0)
 
 
 def pension_invalidite_seuil_cumul(c: Calendrier, g: Pensionnes, rang: int) -> np.ndarray:
@@ -648,13 +1032,28 @@ def pension_invalidite_seuil_cumul(c: Calendrier, g: Pensionnes, rang: int) -> n
     precedent = np.minimum(g.salaire_annee_precedant_arret, plafond) * g.revalorisation_salaire_annee_precedant_arret
     sam = np.where(g.date_liquidation_pension_invalidite <= dernier_jour(rang), g.salaire_annuel_moyen, 0.0)
     seuil = np.maximum(sam, precedent) if cumul.seuil_inclut_salaire_annuel_moyen else precedent
-    dates, _, produit = produit_des_coefficients(c.parametres.pension_invalidite.revalorisation.coefficient_pensions)
-    jusqua = int(np.searchsorted(dates, premier_jour(rang), side="right"))
-    depuis = np.minimum(g.rang_revalorisation_pension_a_la_liquidation, jusqua)
-    return seuil * (produit[jusqua] / produit[: jusqua + 1])[depuis]
+    coefficients = c.parametres.pension_invalidite.revalorisation.coefficient_pensions
+    return revalorisation_pension(c, g, seuil, rang, coefficients, differenciee=False)
 
 
-def pension_invalidite_reduction_cumul(c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray) -> np.ndarray:
+def _revenus_connus(c: Calendrier, g: Pensionnes, mois: range, *, depuis_l_effet: bool) -> np.ndarray:
+    """Revenus d'activité des ``mois`` (ceux que le moteur donne : la fenêtre des
+    entrées), sans les mois antérieurs à la date d'effet si ``depuis_l_effet``."""
+    nombre = np.zeros(g.index.size)
+    for k in mois:
+        if c.premier_connu <= k <= c.rang:
+            nombre += (g.rang_mois_liquidation <= k) if depuis_l_effet else 1
+    return nombre * g.revenus_activite
+
+
+def _noter_reduction(c: Calendrier, g: Pensionnes, rang: int, exacte: np.ndarray) -> None:
+    if c.details is not None:  # réductions de chaque mois calculé (celui-ci et les mois passés)
+        c.details.setdefault("pension_invalidite_reduction_cumul", []).append((rang, g.index, exacte))
+
+
+def pension_invalidite_reduction_cumul_regime_general(
+    c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray
+) -> np.ndarray:
     """R341-17 II (depuis le 1/4/2022) : sur les 12 mois du 13e au 2e mois précédent,
     pension de la section 3 de chaque mois + revenus (des mois connus) − seuil ; la
     mensualité est réduite d'un douzième de 50 % du dépassement, au centime."""
@@ -667,39 +1066,141 @@ def pension_invalidite_reduction_cumul(c: Calendrier, g: Pensionnes, rang: int, 
     cumul = c.au(rang).pension_invalidite.cumul_revenus
     duree, recul = int(cumul.duree_periode_reference), int(cumul.debut_periode_reference)
     periode = range(rang - recul, rang - recul + duree)
-    connus = sum(c.premier_connu <= k <= c.rang for k in periode)  # mois où les revenus sont donnés
-    concernes = np.flatnonzero((avant_cumul > 0) & (g.revenus_activite > 0)) if connus else np.array([], int)
+    revenus = _revenus_connus(c, g, periode, depuis_l_effet=False)
+    concernes = np.flatnonzero((avant_cumul > 0) & (revenus > 0))
     if concernes.size == 0:
         return reduction
     h = g.sous_ensemble(concernes)
     pensions = sum(pension_de_la_section_3(c, h, rang, k) for k in periode)
-    revenus = connus * h.revenus_activite
     seuil = pension_invalidite_seuil_cumul(c, h, rang) * duree / 12
-    exacte = cumul.taux_reduction_depassement * np.maximum(pensions + revenus - seuil, 0.0) / duree
+    exacte = cumul.taux_reduction_depassement * np.maximum(pensions + revenus[concernes] - seuil, 0.0) / duree
     pension = avant_cumul[concernes]
     reduction[concernes] = np.where(pensions > 0, np.minimum(np.round(exacte, 2), pension), 0.0)
-    if c.details is not None:  # réductions de chaque mois calculé (celui-ci et les mois passés)
-        c.details.setdefault("pension_invalidite_reduction_cumul", []).append((rang, h.index, exacte))
+    _noter_reduction(c, h, rang, exacte)
     return reduction
+
+
+def pension_invalidite_ssi_reduction_cumul(
+    c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray
+) -> np.ndarray:
+    """Règlement SSI, art. 10 et 14 ; décret 2022-257. Depuis le 1/4/2022 : arrérages et
+    salaires du 13e au 2e mois précédent, revenus non salariés de N-2 majorés de
+    25 %, contre 4 (PIPM) ou 2,4 (PITD) fois les arrérages ; un douzième de 50 % du
+    dépassement. Avant : pension de l'année (12 × celle du mois) et revenus de N-1,
+    à compter de la 2e année civile de perception ; un douzième du dépassement.
+    Seuls comptent les revenus qui ne précèdent pas la date d'effet."""
+    cumul = c.au(rang).pension_invalidite.ssi.cumul
+    annee = rang // 12
+    annuelle = mois_du_rang(rang) < DEBUT_CUMUL_ANNUEL
+    annee_non_salariee = annee - int(cumul.decalage_annees_revenus_non_salaries)
+    non_salaries = np.where(
+        g.rang_mois_liquidation // 12 <= annee_non_salariee, g.rpns.get(annee_non_salariee, np.zeros(g.index.size)), 0.0
+    )
+    if annuelle:
+        periode, nombre = range((annee - 1) * 12, annee * 12), 12
+    else:
+        nombre = int(cumul.duree_periode_reference)
+        periode = range(rang - int(cumul.debut_periode_reference), rang - int(cumul.debut_periode_reference) + nombre)
+    revenus = _revenus_connus(c, g, periode, depuis_l_effet=True) + cumul.majoration_revenus_non_salaries * non_salaries
+    concerne = (avant_cumul > 0) & (revenus > 0)
+    if annuelle:
+        concerne &= g.rang_mois_liquidation // 12 < annee  # perçue depuis une année civile au moins
+    reduction = np.zeros(avant_cumul.size)
+    concernes = np.flatnonzero(concerne)
+    if concernes.size == 0:
+        return reduction
+    h = g.sous_ensemble(concernes)
+    pension = avant_cumul[concernes]
+    facteur = partielle_ou_totale(
+        h.categorie_invalidite, cumul.plafond_en_nombre_de_pensions.pipm, cumul.plafond_en_nombre_de_pensions.pitd
+    )
+    arrerages = 12 * pension if annuelle else sum(pension_ssi(c, h, rang, k) for k in periode)
+    exacte = (
+        cumul.taux_reduction_depassement
+        * np.maximum(arrerages + revenus[concernes] - facteur * arrerages, 0.0)
+        / nombre
+    )
+    reduction[concernes] = np.where(annuelle | (arrerages > 0), np.minimum(np.round(exacte, 2), pension), 0.0)
+    _noter_reduction(c, h, rang, exacte)
+    return reduction
+
+
+def pension_invalidite_msa_non_salarie_reduction_cumul(
+    c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray
+) -> np.ndarray:
+    """Code rural R732-5 : arrérages et revenus (d'activité, et agricoles, un déficit
+    pour 0) de l'année civile précédente, contre 2 028 SMIC horaires du 1er janvier ;
+    un douzième du dépassement, de 50 % depuis le 1/4/2022. Seuls comptent les
+    revenus qui ne précèdent pas la date d'effet."""
+    p = c.au(rang)
+    cumul = p.pension_invalidite.msa_non_salaries.cumul_revenus
+    precedente = rang // 12 - 1
+    agricoles = np.where(
+        g.rang_mois_liquidation // 12 <= precedente, g.rag.get(precedente, np.zeros(g.index.size)), 0.0
+    )
+    periode = range(precedente * 12, precedente * 12 + 12)
+    revenus = _revenus_connus(c, g, periode, depuis_l_effet=True) + np.maximum(agricoles, 0.0)
+    reduction = np.zeros(avant_cumul.size)
+    concernes = np.flatnonzero((avant_cumul > 0) & (revenus > 0))
+    if concernes.size == 0:
+        return reduction
+    h = g.sous_ensemble(concernes)
+    arrerages = sum(pension_msa_non_salarie(c, h, rang, k) for k in periode)
+    smic_janvier = c.au((rang // 12) * 12).references_sociales.smic_horaire_brut
+    seuil = cumul.seuil_en_nombre_smic_horaire * smic_janvier
+    exacte = cumul.taux_reduction_depassement * np.maximum(arrerages + revenus[concernes] - seuil, 0.0) / 12
+    reduction[concernes] = np.minimum(np.round(exacte, 2), avant_cumul[concernes])
+    _noter_reduction(c, h, rang, exacte)
+    return reduction
+
+
+#: Réduction pour cumul, par groupe de régimes.
+REDUCTION_CUMUL = {
+    "regime_general": pension_invalidite_reduction_cumul_regime_general,
+    "ssi": pension_invalidite_ssi_reduction_cumul,
+    "msa_non_salarie": pension_invalidite_msa_non_salarie_reduction_cumul,
+}
 
 
 def pension_invalidite(c: Calendrier, g: Pensionnes, rang: int) -> dict:
     """Pension du mois de rang ``rang`` pour les personnes de ``g`` : éligibilité,
-    pension avant cumul, réduction pour cumul, pension servie."""
+    pension avant cumul, réduction pour cumul, pension servie, chaque groupe de
+    régimes par sa branche."""
+    n = g.index.size
+    resultat = {
+        "pension_invalidite_eligible": np.zeros(n, dtype=bool),
+        "pension_invalidite_avant_cumul": np.zeros(n),
+        "pension_invalidite": np.zeros(n),
+    }
     if rang < c.premier_connu:  # avant les entrées : catégorie « non_classe », pas de pension
-        zero = np.zeros(g.index.size)
-        return {"pension_invalidite_eligible": zero > 0, "pension_invalidite": zero}
-    revenus = g.revenus_activite if rang <= c.rang else np.zeros(g.index.size)
-    eligible = pension_invalidite_eligible(c, g, rang, revenus)
-    avant_cumul = pension_invalidite_avant_cumul(c, g, rang, eligible)
-    reduction = pension_invalidite_reduction_cumul(c, g, rang, avant_cumul)
-    return {"pension_invalidite_eligible": eligible, "pension_invalidite": np.maximum(avant_cumul - reduction, 0.0)}
+        return resultat
+    for groupe, (lignes, h) in g.groupes().items():
+        revenus = h.revenus_activite if rang <= c.rang else np.zeros(lignes.size)
+        eligible = pension_invalidite_eligible(c, h, rang, revenus, groupe)
+        avant_cumul = pension_invalidite_avant_cumul(c, h, rang, eligible, groupe)
+        reduction = REDUCTION_CUMUL[groupe](c, h, rang, avant_cumul)
+        resultat["pension_invalidite_eligible"][lignes] = eligible
+        resultat["pension_invalidite_avant_cumul"][lignes] = avant_cumul
+        resultat["pension_invalidite"][lignes] = np.maximum(avant_cumul - reduction, 0.0)
+    return resultat
 
 
-def majoration_tierce_personne(e: Entrees, p: ParameterNode, eligible: np.ndarray) -> np.ndarray:
-    """R341-6 : montant forfaitaire du mois pour les invalides de 3e catégorie dont la pension est due."""
-    troisieme = e.categorie_invalidite == CATEGORIES.index("categorie_3")
-    return np.where(eligible & troisieme, p.pension_invalidite.majoration_tierce_personne.montant, 0.0)
+def majoration_tierce_personne(c: Calendrier, g: Pensionnes, du_mois: dict) -> np.ndarray:
+    """R341-6 : montant forfaitaire du mois pour les invalides de 3e catégorie dont la
+    pension est due ; SSI (art. 17) et exploitants (R732-4 ancien) : 40 % de la
+    pension, au moins ce forfait."""
+    p = c.au(c.rang).pension_invalidite
+    forfait = p.majoration_tierce_personne.montant
+    taux = {
+        "ssi": p.ssi.majoration_tierce_personne.taux,
+        "msa_non_salarie": p.msa_non_salaries.majoration_tierce_personne.taux,
+    }
+    montant = np.full(g.index.size, forfait)
+    for groupe, (lignes, _) in g.groupes().items():
+        if groupe in taux:
+            montant[lignes] = np.maximum(taux[groupe] * du_mois["pension_invalidite_avant_cumul"][lignes], forfait)
+    troisieme = g.categorie_invalidite == CATEGORIES.index("categorie_3")
+    return np.where(troisieme & du_mois["pension_invalidite_eligible"], np.round(montant, 2), 0.0)
 
 
 # --------------------------------------------------------------------------- ASI, AAH
@@ -1046,12 +1547,12 @@ def reference(
     salaire_annuel_moyen[liquidee] = sam
     classes = np.flatnonzero(e.categorie_invalidite[liquidee] > 0)
     g = pensionnes(
+        c,
         e,
         liquidee[classes],
         arret=a.sous_ensemble(classes),
         liquidation=liquidation.sous_ensemble(classes),
         sam=sam[classes],
-        p=parametres,
     )
     ligne_pension = np.full(n, -1)
     ligne_pension[g.index] = np.arange(g.index.size)
@@ -1062,7 +1563,8 @@ def reference(
     eligible[g.index] = du_mois["pension_invalidite_eligible"]
     pension = np.zeros(n)
     pension[g.index] = du_mois["pension_invalidite"]
-    mtp = majoration_tierce_personne(e, p, eligible)
+    mtp = np.zeros(n)
+    mtp[g.index] = majoration_tierce_personne(c, g, du_mois)
 
     # ASI puis AAH (différentielle sur pension + ASI).
     age_mois = age_en_mois_revolus(e, rang)
