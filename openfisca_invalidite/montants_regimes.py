@@ -190,7 +190,9 @@ def pensions_msa_non_salarie(
     statuts = statut.possible_values
     au_minimum = ~np.isnan(valeur_a_dates(msa.forfait.totale, effet)) | (statut == statuts.collaborateur)
     membre_de_la_famille = (statut == statuts.aide_familial) | (statut == statuts.associe_exploitation)
-    revenu = lire("revenu_professionnel_moyen_agricole").astype(np.float64)
+    # Un montant au centime : relu en float64 au centime (stocké en float32 par OpenFisca, 16 000,59 y vaut
+    # 16 000,5898), pour qu'une demi-centime ne bascule pas du mauvais côté de l'arrondi.
+    revenu = np.round(lire("revenu_professionnel_moyen_agricole").astype(np.float64), 2)
     naissance = lire("date_naissance")
     age = age_a_la_date(naissance, np.where(annee(effet) < ANNEE_SANS_ARRET, effet, naissance))
     total = np.zeros(revenu.shape, dtype=np.float64)
