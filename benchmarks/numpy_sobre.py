@@ -1051,32 +1051,100 @@ def _noter_reduction(c: Calendrier, g: Pensionnes, rang: int, exacte: np.ndarray
         c.details.setdefault("pension_invalidite_reduction_cumul", []).append((rang, g.index, exacte))
 
 
-def pension_invalidite_reduction_cumul_regime_general(
-    c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray
+def _reduction_sur_la_periode(
+    c: Calendrier,
+    g: Pensionnes,
+    rang: int,
+    avant_cumul: np.ndarray,
+    *,
+    parmi: np.ndarray,
+    periode: range,
+    non_salaries: np.ndarray | float,
 ) -> np.ndarray:
-    """R341-17 II (depuis le 1/4/2022) : sur les 12 mois du 13e au 2e mois précédent,
-    pension de la section 3 de chaque mois + revenus (des mois connus) − seuil ; la
+    """R341-17 II : pour les personnes ``parmi``, pension de la section 3 de chaque mois
+    de la période + revenus des mois (connus) + revenus non salariés − seuil ; la
     mensualité est réduite d'un douzième de 50 % du dépassement, au centime."""
-    reduction = np.zeros(avant_cumul.size)
-    if not ((avant_cumul > 0) & (g.revenus_activite > 0)).any():  # sans revenus, pas de cumul
-        return reduction
-    if mois_du_rang(rang) < DEBUT_CUMUL_ANNUEL:  # règle trimestrielle : hors du domaine de la référence
-        msg = f"réduction pour cumul de {mois_du_rang(rang)} (règle trimestrielle d'avant avril 2022) non reproduite"
-        raise HorsDomaine(msg)
     cumul = c.au(rang).pension_invalidite.cumul_revenus
-    duree, recul = int(cumul.duree_periode_reference), int(cumul.debut_periode_reference)
-    periode = range(rang - recul, rang - recul + duree)
-    revenus = _revenus_connus(c, g, periode, depuis_l_effet=False)
-    concernes = np.flatnonzero((avant_cumul > 0) & (revenus > 0))
+    reduction = np.zeros(avant_cumul.size)
+    revenus = _revenus_connus(c, g, periode, depuis_l_effet=False) + non_salaries
+    concernes = np.flatnonzero(parmi & (avant_cumul > 0) & (revenus > 0))
     if concernes.size == 0:
         return reduction
     h = g.sous_ensemble(concernes)
     pensions = sum(pension_de_la_section_3(c, h, rang, k) for k in periode)
-    seuil = pension_invalidite_seuil_cumul(c, h, rang) * duree / 12
+    seuil = pension_invalidite_seuil_cumul(c, h, rang) * len(periode) / 12
+    duree = int(cumul.duree_periode_reference)
     exacte = cumul.taux_reduction_depassement * np.maximum(pensions + revenus[concernes] - seuil, 0.0) / duree
-    pension = avant_cumul[concernes]
-    reduction[concernes] = np.where(pensions > 0, np.minimum(np.round(exacte, 2), pension), 0.0)
+    reduction[concernes] = np.where(pensions > 0, np.minimum(np.round(exacte, 2), avant_cumul[concernes]), 0.0)
     _noter_reduction(c, h, rang, exacte)
+    return reduction
+
+
+def _reduction_par_trimestres(c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray) -> np.ndarray:
+    """R341-17 (rédaction de 2011, jusqu'au 31/3/2022) : si le cumul de la pension et
+    des gains (revenus du mois, et un quart des gains non salariés de l'année
+    majorés de 25 %) dépasse pendant deux trimestres civils consécutifs le quart
+    du seuil (la part de chaque mois), la mensualité est réduite d'un tiers du
+    dépassement du trimestre précédent."""
+    cumul = c.au(rang).pension_invalidite.cumul_revenus
+    debut_trimestre = rang - rang % 3
+    trimestres = [
+        range(debut_trimestre - 3 * k, debut_trimestre - 3 * k + 3)
+        for k in range(1, int(cumul.trimestres_consecutifs_depasses) + 1)
+    ]
+    revenus = []
+    for trimestre in trimestres:
+        annee = trimestre[0] // 12
+        non_salaries = cumul.majoration_revenus_non_salaries * g.rpns.get(annee, np.zeros(g.index.size)) / 4
+        revenus.append(_revenus_connus(c, g, trimestre, depuis_l_effet=False) + non_salaries)
+    concernes = np.flatnonzero(np.logical_and.reduce([r > 0 for r in revenus]) & (avant_cumul > 0))
+    reduction = np.zeros(avant_cumul.size)
+    if concernes.size == 0:
+        return reduction
+    h = g.sous_ensemble(concernes)
+    en_depassement = np.ones(concernes.size, dtype=bool)
+    depassements = []
+    for trimestre, revenus_du_trimestre in zip(trimestres, revenus, strict=True):
+        pensions = sum(pension_de_la_section_3(c, h, rang, k) for k in trimestre)
+        seuil = sum(pension_invalidite_seuil_cumul(c, h, k) for k in trimestre) / 12
+        depassement = np.maximum(pensions + revenus_du_trimestre[concernes] - seuil, 0.0)
+        en_depassement &= (depassement > 0) & (pensions > 0)
+        depassements.append(depassement)
+    exacte = np.where(en_depassement, cumul.taux_reduction_depassement * depassements[0] / 3, 0.0)
+    reduction[concernes] = np.minimum(np.round(exacte, 2), avant_cumul[concernes])
+    _noter_reduction(c, h, rang, exacte)
+    return reduction
+
+
+def pension_invalidite_reduction_cumul_regime_general(
+    c: Calendrier, g: Pensionnes, rang: int, avant_cumul: np.ndarray
+) -> np.ndarray:
+    """R341-17 : jusqu'au 31/3/2022, par trimestres civils ; depuis, sur les 12 mois du
+    13e au 2e mois précédent, ou, pour qui exerce une activité non salariée (des
+    revenus non salariés l'année précédente), sur l'année civile précédente avec
+    ces revenus majorés de 25 % (II, 2e alinéa et 4°)."""
+    if not (avant_cumul > 0).any():
+        return np.zeros(avant_cumul.size)
+    if mois_du_rang(rang) < DEBUT_CUMUL_ANNUEL:
+        return _reduction_par_trimestres(c, g, rang, avant_cumul)
+    cumul = c.au(rang).pension_invalidite.cumul_revenus
+    annee = rang // 12 - int(cumul.decalage_annee_activite_non_salariee)
+    non_salaries = g.rpns.get(annee, np.zeros(g.index.size))
+    non_salarie = non_salaries > 0
+    recul, duree = int(cumul.debut_periode_reference), int(cumul.duree_periode_reference)
+    reduction = _reduction_sur_la_periode(
+        c, g, rang, avant_cumul, parmi=~non_salarie, periode=range(rang - recul, rang - recul + duree), non_salaries=0.0
+    )
+    if non_salarie.any():
+        reduction += _reduction_sur_la_periode(
+            c,
+            g,
+            rang,
+            avant_cumul,
+            parmi=non_salarie,
+            periode=range(annee * 12, annee * 12 + 12),
+            non_salaries=cumul.majoration_revenus_non_salaries * non_salaries,
+        )
     return reduction
 
 

@@ -36,7 +36,8 @@ def varier(population, graine=1):
     """La population synthétique, avec ce qu'elle ne tire pas : date d'effet après
     l'arrêt (parfois après le mois calculé), plus de pensionnés des autres régimes,
     de toute qualité, avec des revenus non salariés ou agricoles récents (déficits
-    compris) et des revenus d'activité, outre-mer et Mayotte, inaptes, ASPA, option
+    compris) et des revenus d'activité, des revenus non salariés pour des
+    pensionnés du régime général, outre-mer et Mayotte, inaptes, ASPA, option
     conjugalisée, non-résidents, parts fractionnaires, enfants (un conjoint sur
     trois devient un enfant), plus d'allocataires de l'AAH."""
     rng = np.random.default_rng(graine)
@@ -60,8 +61,12 @@ def varier(population, graine=1):
     autres = pensionne & (regime != "regime_general") & (regime != "msa_salarie")
     p["revenus_activite"] = np.where(autres & tirage(0.2), rng.uniform(200, 2500, n).round(2), p["revenus_activite"])
     annees = sorted(int(c[5:]) for c in p.columns if c.startswith("rpns_"))
+    # Des pensionnés du régime général ont aussi une activité non salariée (cumul de R341-17).
+    non_salaries = autres | (pensionne & tirage(0.1))
     for annee in annees[-4:]:
-        p[f"rpns_{annee}"] = np.where(autres & tirage(0.3), rng.uniform(0, 40_000, n).round(0), p[f"rpns_{annee}"])
+        p[f"rpns_{annee}"] = np.where(
+            non_salaries & tirage(0.3), rng.uniform(0, 40_000, n).round(0), p[f"rpns_{annee}"]
+        )
         p[f"rag_{annee}"] = np.where(autres & tirage(0.3), rng.uniform(-5_000, 30_000, n).round(0), p[f"rag_{annee}"])
     zones = rng.choice(["martinique_guadeloupe_reunion", "guyane", "mayotte"], n)
     p["zone_residence"] = np.where(tirage(0.15), zones, "metropole")
