@@ -7,11 +7,15 @@ les dates distinctes d'un paramètre ou les années d'une carrière.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from openfisca_core import periods
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable, Iterator
+
     from openfisca_core.parameters import Parameter, ParameterNode
     from openfisca_core.periods import Period
     from openfisca_core.populations import Population
@@ -53,19 +57,32 @@ def fin(period: Period) -> np.datetime64:
     return np.datetime64(str(period.stop), "D")
 
 
+#: Séries déjà lues : id du paramètre → (liste de valeurs lue, dates, valeurs).
+_SERIES: dict[int, tuple[list, np.ndarray, np.ndarray]] = {}
+
+
 def valeurs_datees(parametre: Parameter) -> tuple[np.ndarray, np.ndarray]:
     """Dates d'effet et valeurs d'un paramètre (non instancié), triées par date.
 
-    Une valeur ``null`` (fin de validité) est rendue ``nan``.
+    Une valeur ``null`` (fin de validité) est rendue ``nan``. La série est lue
+    une fois par paramètre et gardée tant que sa liste de valeurs est la même
+    (``Parameter.update``, qu'utilisent les réformes, en pose une nouvelle) :
+    les formules la relisent à chaque mois sans la retrier. Les tableaux rendus
+    sont partagés : en lecture seule.
     """
+    connue = _SERIES.get(id(parametre))
+    if connue is not None and connue[0] is parametre.values_list:
+        return connue[1], connue[2]
     valeurs = sorted(
         (np.datetime64(v.instant_str, "D"), np.nan if v.value is None else float(v.value))
         for v in parametre.values_list
     )
-    return (
-        np.array([d for d, _ in valeurs], dtype=JOUR),
-        np.array([v for _, v in valeurs], dtype=np.float64),
-    )
+    dates = np.array([d for d, _ in valeurs], dtype=JOUR)
+    montants = np.array([v for _, v in valeurs], dtype=np.float64)
+    dates.flags.writeable = False
+    montants.flags.writeable = False
+    _SERIES[id(parametre)] = (parametre.values_list, dates, montants)
+    return dates, montants
 
 
 def valeur_a_dates(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
@@ -80,14 +97,33 @@ def valeur_a_dates(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
     return valeurs[np.clip(rang, 0, len(valeurs) - 1)]
 
 
+#: Produits cumulés déjà calculés : id du paramètre → (liste de valeurs lue, coefficients, produits).
+_PRODUITS: dict[int, tuple[list, np.ndarray, np.ndarray]] = {}
+
+
+def coefficients_et_produits(parametre: Parameter) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients d'un paramètre de revalorisation (``null`` → 1) et leurs produits
+    cumulés (``produits[k]`` : produit des ``k`` premiers, ``produits[0] = 1``).
+    Calculés une fois par série (comme :func:`valeurs_datees`), en lecture seule."""
+    connus = _PRODUITS.get(id(parametre))
+    if connus is not None and connus[0] is parametre.values_list:
+        return connus[1], connus[2]
+    coefficients = np.nan_to_num(valeurs_datees(parametre)[1], nan=1.0)
+    produits = np.concatenate(([1.0], np.cumprod(coefficients)))
+    coefficients.flags.writeable = False
+    produits.flags.writeable = False
+    _PRODUITS[id(parametre)] = (parametre.values_list, coefficients, produits)
+    return coefficients, produits
+
+
 def indice_cumule(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
     """Produit des coefficients de revalorisation entrés en vigueur jusqu'à chaque date incluse.
 
     ``indice_cumule(p, fin) / indice_cumule(p, debut)`` est la revalorisation
     appliquée entre ``debut`` (exclu) et ``fin`` (inclus).
     """
-    dates_effet, coefficients = valeurs_datees(parametre)
-    cumul = np.concatenate(([1.0], np.cumprod(np.nan_to_num(coefficients, nan=1.0))))
+    dates_effet = valeurs_datees(parametre)[0]
+    cumul = coefficients_et_produits(parametre)[1]
     rang = np.searchsorted(dates_effet, np.asarray(dates).astype(JOUR), side="right")
     return cumul[rang]
 
@@ -127,15 +163,16 @@ def revalorisation_depuis(
     dates d'effet au plus tard à ``depuis``), s'il est déjà connu, évite de le
     rechercher à chaque mois.
     """
-    dates, valeurs = valeurs_datees(coefficients)
-    valeurs = np.nan_to_num(valeurs, nan=1.0)
-    cumul = np.concatenate(([1.0], np.cumprod(valeurs)))
+    dates = valeurs_datees(coefficients)[0]
+    valeurs, cumul = coefficients_et_produits(coefficients)
     montant = np.asarray(montant, dtype=np.float64)
     if rang_depuis is None:
         rang_depuis = np.searchsorted(dates, np.asarray(depuis).astype(JOUR), side="right")
     rang_jusqua = int(np.searchsorted(dates, np.datetime64(jusqua, "D"), side="right"))
     rang_depuis = np.minimum(rang_depuis, rang_jusqua)
-    resultat = montant * (cumul[rang_jusqua] / cumul[rang_depuis])
+    # Facteur de chaque rang de départ (au plus ``rang_jusqua``) : une division par rang,
+    # puis une lecture par personne.
+    resultat = montant * (cumul[rang_jusqua] / cumul[: rang_jusqua + 1])[rang_depuis]
     if seuil is None:
         return resultat
     dates_seuil, limites = valeurs_datees(seuil)
@@ -145,9 +182,84 @@ def revalorisation_depuis(
         if np.isnan(limite) or rang >= rang_jusqua or dates[rang] != date_seuil:
             continue
         concerne = rang_depuis <= rang  # date d'effet postérieure à ``depuis``
-        avant = montant * (cumul[rang] / cumul[np.minimum(rang_depuis, rang)])
+        if not concerne.any():
+            continue
+        avant = montant * (cumul[rang] / cumul[: rang + 1])[np.minimum(rang_depuis, rang)]
         resultat = np.where(concerne & (avant > limite), resultat * (reduit / valeurs[rang]), resultat)
     return resultat
+
+
+#: Résultats gardés par simulation (libérés avec elle) : voir :func:`une_fois`.
+_GARDES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def une_fois(population: Population, cle: Hashable, calcul: Callable[[], Any], *tableaux: np.ndarray) -> Any:  # noqa: ANN401 — un tableau, ou un tuple de tableaux, comme ``calcul``
+    """``calcul()``, calculé une fois par simulation pour ``cle`` et ``tableaux``, puis relu.
+
+    Pour une valeur qui ne dépend que de ce que nomme la clé (valeurs de
+    paramètres, mois de calcul) et des ``tableaux`` donnés, reconnus à leur
+    identité : entrées et variables que la simulation garde en cache, ou
+    tableaux eux-mêmes rendus par :func:`une_fois`. Le moteur de population
+    donne à chaque mois de la fenêtre le même tableau d'entrée : une formule
+    mensuelle dont les entrées et les paramètres lus ne changent pas d'un mois
+    à l'autre relit alors sa valeur au lieu de la refaire, et la rend telle
+    quelle (même tableau), ce qui permet aux formules qui la lisent d'en faire
+    autant. Des entrées différentes (autres tableaux) refont le calcul : le
+    résultat est toujours celui de ``calcul()``. Le tableau rendu (ou chaque
+    tableau d'un tuple) est partagé : en lecture seule.
+    """
+    gardes = _GARDES.setdefault(population.simulation, {})
+    cle = (population.entity.key, cle, *map(id, tableaux))
+    garde = gardes.get(cle)
+    # Les tableaux de la clé sont gardés avec le résultat : leur identité ne peut pas resservir.
+    if garde is None or any(a is not b for a, b in zip(garde[0], tableaux, strict=True)):
+        resultat = calcul()
+        resultat = tuple(map(np.asarray, resultat)) if isinstance(resultat, tuple) else np.asarray(resultat)
+        for tableau in resultat if isinstance(resultat, tuple) else (resultat,):
+            tableau.flags.writeable = False
+        garde = gardes[cle] = (tableaux, resultat)
+    return garde[1]
+
+
+def deja_calcule(population: Population, cle: Hashable, *tableaux: np.ndarray) -> np.ndarray | None:
+    """La valeur gardée par :func:`une_fois` pour ``cle`` et ``tableaux``, ou ``None``."""
+    garde = _GARDES.get(population.simulation, {}).get((population.entity.key, cle, *map(id, tableaux)))
+    if garde is None or any(a is not b for a, b in zip(garde[0], tableaux, strict=True)):
+        return None
+    return garde[1]
+
+
+def le_meme(population: Population, nom: str, tableau: np.ndarray, *, gardes: int = 4) -> np.ndarray:
+    """``tableau``, ou, s'il a les mêmes valeurs, le tableau déjà rendu sous ``nom``
+    dans la simulation (parmi les ``gardes`` derniers).
+
+    Une formule mensuelle dont la valeur ne change pas d'un mois à l'autre rend
+    ainsi chaque mois le même tableau : les calculs qui en dépendent, gardés
+    par :func:`une_fois` sous son identité, sont relus au lieu d'être refaits.
+    Le résultat a toujours les valeurs de ``tableau`` ; il est en lecture seule.
+    """
+    connus = _GARDES.setdefault(population.simulation, {}).setdefault((population.entity.key, "le_meme", nom), [])
+    tableau = np.asarray(tableau) if not isinstance(tableau, np.ndarray) else tableau
+    for connu in reversed(connus):
+        if type(connu) is type(tableau) and connu.dtype == tableau.dtype and np.array_equal(connu, tableau):
+            return connu
+    tableau.flags.writeable = False
+    connus.append(tableau)
+    del connus[:-gardes]
+    return tableau
+
+
+def bareme_par_generation(
+    individu: Population, period: Period, bareme: object, dtype: np.dtype | type | None = None
+) -> np.ndarray:
+    """``bareme.calc(generation)`` : valeur d'un barème par génération (âge
+    légal, âge de fin de la pension…) pour chaque personne, un calcul par
+    barème distinct (mêmes seuils et montants), non par mois. ``dtype`` :
+    celui de la variable qui le rend (``np.float32`` pour un réel), pour
+    qu'OpenFisca garde le tableau tel quel."""
+    cle = ("bareme_par_generation", type(bareme).__name__, tuple(bareme.thresholds), tuple(bareme.amounts), dtype)
+    generation = individu("generation", period)
+    return une_fois(individu, cle, lambda: np.asarray(bareme.calc(generation), dtype=dtype), generation)
 
 
 def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
@@ -156,6 +268,9 @@ def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
     from openfisca_invalidite.validation import EntreeInvalide
 
     naissance = individu("date_naissance", period)
+    derniere = une_fois(individu, "derniere_naissance", lambda: naissance.max(initial=np.datetime64("0001-01-01")))
+    if derniere <= fin(period):  # personne n'est né après la période : rien à chercher
+        return naissance
     trop_tard = naissance > fin(period)
     if trop_tard.any():
         raise EntreeInvalide(
@@ -168,8 +283,33 @@ def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
     return naissance
 
 
+def entree_donnee(individu: Population, variable: str, periode: str | Period) -> np.ndarray | None:
+    """Valeur de ``variable`` pour ``periode``, ou ``None`` si c'est une entrée
+    (variable sans formule) qui n'a pas été donnée pour cette période : elle
+    vaut alors partout sa valeur par défaut, sans qu'il faille en créer le
+    tableau. Pour les boucles sur les années (ou mois) propres à chaque
+    personne, qui rencontrent surtout des années sans entrée."""
+    holder = individu.get_holder(variable)
+    if holder.variable.formulas:
+        return individu(variable, periode)
+    return holder.get_array(periods.period(periode))
+
+
 #: Année de la date par défaut de ``date_debut_invalidite`` (31/12/9999) : pas d'invalidité.
 ANNEE_SANS_ARRET = 9999
+
+
+def par_valeur(valeurs: np.ndarray, retenues: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """Pour chaque valeur entière distincte de ``valeurs`` (parmi les personnes
+    ``retenues``), la valeur et les indices des personnes qui l'ont : pour lire
+    une variable annuelle (ou mensuelle) à l'année (au mois) propre à chaque
+    personne, en bouclant sur les années, jamais sur les personnes."""
+    valeurs = np.asarray(valeurs)
+    for valeur in np.unique(valeurs if retenues is None else valeurs[retenues]):
+        qui = valeurs == valeur
+        if retenues is not None:
+            qui &= retenues
+        yield int(valeur), np.flatnonzero(qui)
 
 
 def revalorisation_des_salaires(

@@ -23,12 +23,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from openfisca_core.periods import DateUnit, Period
-from openfisca_core.populations import ADD
+
+from openfisca_invalidite.commons import une_fois
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from openfisca_core.periods import Period
     from openfisca_core.populations import Population
 
 #: Mois d'un trimestre civil (calendrier, non une règle).
@@ -81,6 +82,10 @@ def trimestre_civil_precedent(period: Period, rang: int) -> list[Period]:
 
 
 def somme_sur_mois(individu: Population, variable: str, mois: Sequence[Period]) -> np.ndarray:
-    """Somme d'une variable mensuelle sur des mois consécutifs (un seul appel OpenFisca)."""
-    periode = Period((DateUnit.MONTH, mois[0].start, len(mois)))
-    return np.asarray(individu(variable, periode, options=[ADD]), dtype=np.float64)
+    """Somme d'une variable mensuelle sur des mois consécutifs, comme l'option
+    ``ADD`` d'OpenFisca (mois après mois, dans le type de la variable), rendue
+    en float64. Gardée (:func:`une_fois`) pour les périodes dont chaque mois a
+    le même tableau : les périodes de référence de mois voisins, quand les
+    revenus ne changent pas d'un mois à l'autre."""
+    valeurs = [individu(variable, m) for m in mois]
+    return une_fois(individu, ("somme_sur_mois", variable), lambda: sum(valeurs), *valeurs).astype(np.float64)

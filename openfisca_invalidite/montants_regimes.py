@@ -28,9 +28,12 @@ from openfisca_invalidite.commons import (
     indice_mois,
     parametres_historiques,
     revalorisation_depuis,
+    une_fois,
     valeur_a_dates,
+    valeurs_datees,
 )
-from openfisca_invalidite.regimes import date_d_effet, valeur_en_vigueur
+from openfisca_invalidite.pension import selon_categorie
+from openfisca_invalidite.regimes import RegimeInvalidite, valeur_en_vigueur
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -52,42 +55,110 @@ class Bareme(NamedTuple):
     maximum: np.ndarray
 
 
+class BaremeDuMois(NamedTuple):
+    """Taux, minimum et maximum mensuels d'un mois pour chaque catégorie (non
+    classé, 1re, 2e, 3e) : quelques nombres, qui servent aussi de clé aux
+    montants gardés pour les mois qui ont le même barème."""
+
+    taux: tuple[float, float, float, float]
+    minimum: tuple[float, float, float, float]
+    maximum: tuple[float, float, float, float]
+
+    def pour(self, categorie: EnumArray) -> Bareme:
+        """Le barème de la catégorie de chaque personne."""
+        return Bareme(*(selon_categorie(categorie, valeurs[0], valeurs[1:]) for valeurs in self))
+
+
 def partielle_ou_totale(categorie: EnumArray, partielle: float, totale: float) -> np.ndarray:
     """``partielle`` en 1re catégorie (PIPM, inaptitude partielle), ``totale`` en
     2e et 3e (PITD, inaptitude totale), 0 sans catégorie."""
-    categories = categorie.possible_values
-    return np.select(
-        [
-            categorie == categories.categorie_1,
-            (categorie == categories.categorie_2) | (categorie == categories.categorie_3),
-        ],
-        [partielle, totale],
-        0.0,
-    )
+    return selon_categorie(categorie, 0.0, (partielle, totale, totale))
 
 
-def bareme_ssi(categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
+def _par_categorie(partielle: float, totale: float) -> tuple[float, float, float, float]:
+    """(non classé, 1re, 2e, 3e) : ``partielle`` en 1re catégorie, ``totale`` en 2e et 3e."""
+    return (0.0, float(partielle), float(totale), float(totale))
+
+
+def _arrondi(valeurs: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(float(v) for v in np.round(np.array(valeurs), 2))
+
+
+def bareme_ssi_du_mois(mois: Period, parameters: Parametres) -> BaremeDuMois:
     """Règlement du régime invalidité-décès des travailleurs indépendants : PIPM
     30 % (art. 9), PITD 50 % (art. 13) du revenu annuel moyen ; minimum mensuel
     propre à la SSI (art. 9 a et 13 a) ; maximum 30 % / 50 % du PASS (art. 9 b
     et 13 b), mensualisé."""
     p = parameters(mois)
     ssi = p.pension_invalidite.ssi
-    taux = partielle_ou_totale(categorie, ssi.taux.pipm, ssi.taux.pitd)
-    minimum = partielle_ou_totale(categorie, ssi.minimum.pipm, ssi.minimum.pitd)
-    parts = partielle_ou_totale(categorie, ssi.maximum_en_part_du_pass.pipm, ssi.maximum_en_part_du_pass.pitd)
     plafond_mensuel = p.references_sociales.plafond_annuel_securite_sociale / 12
-    return Bareme(taux, minimum, np.round(parts * plafond_mensuel, 2))
+    parts = _par_categorie(ssi.maximum_en_part_du_pass.pipm, ssi.maximum_en_part_du_pass.pitd)
+    return BaremeDuMois(
+        _par_categorie(ssi.taux.pipm, ssi.taux.pitd),
+        _par_categorie(ssi.minimum.pipm, ssi.minimum.pitd),
+        _arrondi(tuple(np.array(parts) * plafond_mensuel)),
+    )
 
 
-def _lecteur(individu: Population, period: Period, qui: np.ndarray | None) -> Callable[[str], np.ndarray]:
-    """Lit une variable à ``period``, pour les seules personnes ``qui`` (indices) si donné."""
+def bareme_ssi(categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
+    """Le barème SSI du mois (:func:`bareme_ssi_du_mois`) de la catégorie de chaque personne."""
+    return bareme_ssi_du_mois(mois, parameters).pour(categorie)
 
-    def lire(variable: str) -> np.ndarray:
-        valeurs = individu(variable, period)
-        return valeurs if qui is None else valeurs[qui]
 
-    return lire
+def membres_du_regime(individu: Population, period: Period, regime: RegimeInvalidite) -> tuple[np.ndarray, np.ndarray]:
+    """Indices des personnes du régime, et pour chaque personne son rang parmi
+    elles (−1 hors du régime) : fixés une fois par simulation."""
+    regimes = individu("regime_invalidite", period)
+    membres = une_fois(
+        individu, ("membres_du_regime", regime.index), lambda: np.flatnonzero(regimes == regime.index), regimes
+    )
+
+    def rangs() -> np.ndarray:
+        rang = np.full(individu.count, -1, dtype=np.int64)
+        rang[membres] = np.arange(membres.size)
+        return rang
+
+    return membres, une_fois(individu, ("rangs_dans_le_regime", regime.index), rangs, membres)
+
+
+def _sommer_sur_les_mois(
+    individu: Population,
+    period: Period,
+    regime: RegimeInvalidite,
+    mois: Sequence[Period],
+    qui: np.ndarray | None,
+    *,
+    montants_du_mois: Callable[[Period, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    cle_du_mois: Callable[[Period], tuple],
+    entrees: tuple[np.ndarray, ...],
+) -> np.ndarray:
+    """Somme sur ``mois`` du montant du régime versé chaque mois aux personnes
+    ``qui`` (indices ; toutes si ``None``), à partir de la date d'effet.
+
+    ``montants_du_mois(m, lignes)`` rend, pour les personnes ``lignes``, le
+    montant du mois ``m`` et s'il est versé (classé, au-dessus de 0) ; il ne
+    dépend du mois que par ``cle_du_mois(m)`` (barème et revalorisations du
+    mois) et des ``entrees`` : calculé une fois par clé pour toutes les
+    personnes du régime, puis relu pour les mois qui ont la même clé.
+    """
+    effet = individu("date_liquidation_pension_invalidite", period)
+    membres, rangs = membres_du_regime(individu, period, regime)
+    lignes = None if qui is None else rangs[qui]
+    if qui is None or (lignes < 0).any():  # des personnes hors du régime : calcul direct, sans garde
+        lignes_personnes = np.arange(individu.count) if qui is None else qui
+        total = np.zeros(lignes_personnes.size, dtype=np.float64)
+        for m in mois:
+            montant, verse = montants_du_mois(m, lignes_personnes)
+            total += np.where((effet[lignes_personnes] <= fin(m)) & verse, montant, 0.0)
+        return total
+    effet = effet[qui]
+    total = np.zeros(qui.size, dtype=np.float64)
+    for m in mois:
+        montant, verse = une_fois(
+            individu, (regime.name, *cle_du_mois(m)), lambda m=m: montants_du_mois(m, membres), *entrees, membres
+        )
+        total += np.where((effet <= fin(m)) & verse[lignes], montant[lignes], 0.0)
+    return total
 
 
 def pensions_ssi(
@@ -101,18 +172,34 @@ def pensions_ssi(
     taux × revenu annuel moyen / 12, revalorisé (art. 27) de la date d'effet
     au 1er du mois, entre le minimum et le maximum du mois ; 0 avant la date
     d'effet. ``qui`` (indices) limite le calcul à ces personnes, dans cet ordre."""
-    lire = _lecteur(individu, period, qui)
-    categorie = lire("categorie_invalidite")
-    revenu = np.round(lire("revenu_annuel_moyen_ssi").astype(np.float64), 2)
-    effet = lire("date_liquidation_pension_invalidite")
+    categorie = individu("categorie_invalidite", period)
+    revenu_annuel_moyen = individu("revenu_annuel_moyen_ssi", period)
+    effet = individu("date_liquidation_pension_invalidite", period)
     coefficients = parametres_historiques(individu).pension_invalidite.ssi.revalorisation.coefficient
-    total = np.zeros(revenu.shape, dtype=np.float64)
-    for m in mois:
-        bareme = bareme_ssi(categorie, m, parameters)
-        revalorise = revalorisation_depuis(np.round(bareme.taux, 6) * revenu / 12, effet, debut(m), coefficients)
-        montant = np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2)
-        total += np.where((effet <= fin(m)) & (bareme.taux > 0), montant, 0.0)
-    return total
+    dates_coefficients = valeurs_datees(coefficients)[0]
+
+    def montants_du_mois(m: Period, lignes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        bareme = bareme_ssi(categorie[lignes], m, parameters)
+        revenu = np.round(revenu_annuel_moyen[lignes].astype(np.float64), 2)
+        revalorise = revalorisation_depuis(
+            np.round(bareme.taux, 6) * revenu / 12, effet[lignes], debut(m), coefficients
+        )
+        return np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2), bareme.taux > 0
+
+    def cle_du_mois(m: Period) -> tuple:
+        revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
+        return (bareme_ssi_du_mois(m, parameters), revalorisations)
+
+    return _sommer_sur_les_mois(
+        individu,
+        period,
+        RegimeInvalidite.ssi,
+        mois,
+        qui,
+        montants_du_mois=montants_du_mois,
+        cle_du_mois=cle_du_mois,
+        entrees=(categorie, revenu_annuel_moyen, effet),
+    )
 
 
 def pension_ssi_du_mois(
@@ -122,7 +209,7 @@ def pension_ssi_du_mois(
     return pensions_ssi(individu, period, [mois], parameters, qui)
 
 
-def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
+def bareme_msa_non_salarie_du_mois(individu: Population, mois: Period, parameters: Parametres) -> BaremeDuMois:
     """Code rural, mois ``mois`` : avant le 1er janvier 2020, le forfait annuel
     (R732-4 ancien : totale, et partielle = 3/5 de la totale sans descendre
     sous l'AVTS, soit le minimum de L341-5) est à la fois le minimum et le
@@ -136,18 +223,24 @@ def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Per
     if not np.isnan(forfait_total):
         fraction = valeur_en_vigueur(msa.forfait.fraction_partielle, instant)
         avts = valeur_en_vigueur(historique.pension_invalidite.montant.minimum, instant)
-        forfait = partielle_ou_totale(categorie, max(fraction * forfait_total / 12, avts), forfait_total / 12)
-        forfait = np.round(forfait, 2)
-        return Bareme(np.zeros(forfait.shape), forfait, forfait)
+        forfait = _arrondi(_par_categorie(max(fraction * forfait_total / 12, avts), forfait_total / 12))
+        return BaremeDuMois((0.0, 0.0, 0.0, 0.0), forfait, forfait)
     p = parameters(mois)
     msa_mois = p.pension_invalidite.msa_non_salaries
-    taux = partielle_ou_totale(categorie, msa_mois.taux.partielle, msa_mois.taux.totale)
-    minimum = partielle_ou_totale(categorie, msa_mois.minimum.partielle, msa_mois.minimum.totale) / 12
-    parts = partielle_ou_totale(
-        categorie, msa_mois.maximum_en_part_du_pass.partielle, msa_mois.maximum_en_part_du_pass.totale
+    minimum = np.array(_par_categorie(msa_mois.minimum.partielle, msa_mois.minimum.totale)) / 12
+    parts = _par_categorie(msa_mois.maximum_en_part_du_pass.partielle, msa_mois.maximum_en_part_du_pass.totale)
+    maximum = np.array(parts) * p.references_sociales.plafond_annuel_securite_sociale / 12
+    return BaremeDuMois(
+        _par_categorie(msa_mois.taux.partielle, msa_mois.taux.totale),
+        _arrondi(tuple(minimum)),
+        _arrondi(tuple(maximum)),
     )
-    maximum = parts * p.references_sociales.plafond_annuel_securite_sociale / 12
-    return Bareme(taux, np.round(minimum, 2), np.round(maximum, 2))
+
+
+def bareme_msa_non_salarie(individu: Population, categorie: EnumArray, mois: Period, parameters: Parametres) -> Bareme:
+    """Le barème des non-salariés agricoles du mois (:func:`bareme_msa_non_salarie_du_mois`)
+    de la catégorie de chaque personne."""
+    return bareme_msa_non_salarie_du_mois(individu, mois, parameters).pour(categorie)
 
 
 def age_a_la_date(naissance: np.ndarray, date: np.ndarray) -> np.ndarray:
@@ -181,33 +274,38 @@ def pensions_msa_non_salarie(
 
     ``qui`` (indices) limite le calcul à ces personnes, dans cet ordre.
     """
-    lire = _lecteur(individu, period, qui)
-    categorie = lire("categorie_invalidite")
-    effet = lire("date_liquidation_pension_invalidite")
+    categorie = individu("categorie_invalidite", period)
+    effet = individu("date_liquidation_pension_invalidite", period)
+    statut = individu("statut_non_salarie_agricole", period)
+    revenu_professionnel = individu("revenu_professionnel_moyen_agricole", period)
+    naissance = individu("date_naissance", period)
     historique = parametres_historiques(individu)
     msa = historique.pension_invalidite.msa_non_salaries
-    statut = lire("statut_non_salarie_agricole")
-    statuts = statut.possible_values
-    au_minimum = ~np.isnan(valeur_a_dates(msa.forfait.totale, effet)) | (statut == statuts.collaborateur)
-    membre_de_la_famille = (statut == statuts.aide_familial) | (statut == statuts.associe_exploitation)
-    # Un montant au centime : relu en float64 au centime (stocké en float32 par OpenFisca, 16 000,59 y vaut
-    # 16 000,5898), pour qu'une demi-centime ne bascule pas du mauvais côté de l'arrondi.
-    revenu = np.round(lire("revenu_professionnel_moyen_agricole").astype(np.float64), 2)
-    naissance = lire("date_naissance")
-    age = age_a_la_date(naissance, np.where(annee(effet) < ANNEE_SANS_ARRET, effet, naissance))
-    total = np.zeros(revenu.shape, dtype=np.float64)
-    for m in mois:
-        bareme = bareme_msa_non_salarie(individu, categorie, m, parameters)
-        commencee = (effet <= fin(m)) & (bareme.minimum > 0)
+    coefficients = historique.pension_invalidite.revalorisation.coefficient_pensions
+    dates_coefficients = valeurs_datees(coefficients)[0]
+
+    def montants_du_mois(m: Period, lignes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        bareme = bareme_msa_non_salarie(individu, categorie[lignes], m, parameters)
+        verse = bareme.minimum > 0
         if not bareme.taux.any():  # mois du régime forfaitaire : tout le monde au forfait
-            total += np.where(commencee, bareme.minimum, 0.0)
-            continue
-        revalorise = revalorisation_depuis(
-            np.round(bareme.taux, 6) * revenu / 12,
-            effet,
-            debut(m),
-            historique.pension_invalidite.revalorisation.coefficient_pensions,
+            return bareme.minimum, verse
+        effet_lignes = effet[lignes]
+        statut_lignes = statut[lignes]
+        statuts = statut_lignes.possible_values
+        au_minimum = ~np.isnan(valeur_a_dates(msa.forfait.totale, effet_lignes)) | (
+            statut_lignes == statuts.collaborateur
         )
+        membre_de_la_famille = (statut_lignes == statuts.aide_familial) | (
+            statut_lignes == statuts.associe_exploitation
+        )
+        # Un montant au centime : relu en float64 au centime (stocké en float32 par OpenFisca, 16 000,59 y vaut
+        # 16 000,5898), pour qu'une demi-centime ne bascule pas du mauvais côté de l'arrondi.
+        revenu = np.round(revenu_professionnel[lignes].astype(np.float64), 2)
+        naissance_lignes = naissance[lignes]
+        age = age_a_la_date(
+            naissance_lignes, np.where(annee(effet_lignes) < ANNEE_SANS_ARRET, effet_lignes, naissance_lignes)
+        )
+        revalorise = revalorisation_depuis(np.round(bareme.taux, 6) * revenu / 12, effet_lignes, debut(m), coefficients)
         montant_chef = np.clip(revalorise, bareme.minimum, bareme.maximum)
         fraction = parameters(m).pension_invalidite.msa_non_salaries.aide_familial.fraction.calc(age)
         montant = np.select(
@@ -215,8 +313,26 @@ def pensions_msa_non_salarie(
             [bareme.minimum, np.maximum(fraction * montant_chef, bareme.minimum)],
             montant_chef,  # R732-4 I
         )
-        total += np.where(commencee, np.round(montant, 2), 0.0)
-    return total
+        return np.round(montant, 2), verse
+
+    def cle_du_mois(m: Period) -> tuple:
+        bareme = bareme_msa_non_salarie_du_mois(individu, m, parameters)
+        if not any(bareme.taux):
+            return (bareme,)
+        fraction = parameters(m).pension_invalidite.msa_non_salaries.aide_familial.fraction
+        revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
+        return (bareme, tuple(fraction.thresholds), tuple(fraction.amounts), revalorisations)
+
+    return _sommer_sur_les_mois(
+        individu,
+        period,
+        RegimeInvalidite.msa_non_salarie,
+        mois,
+        qui,
+        montants_du_mois=montants_du_mois,
+        cle_du_mois=cle_du_mois,
+        entrees=(categorie, effet, statut, revenu_professionnel, naissance),
+    )
 
 
 def pension_msa_non_salarie_du_mois(
@@ -226,24 +342,44 @@ def pension_msa_non_salarie_du_mois(
     return pensions_msa_non_salarie(individu, period, [mois], parameters, qui)
 
 
+def _lecteur(individu: Population, period: Period, qui: np.ndarray | None) -> Callable[[str], np.ndarray]:
+    """Lit une variable à ``period``, pour les seules personnes ``qui`` (indices) si donné."""
+
+    def lire(variable: str) -> np.ndarray:
+        valeurs = individu(variable, period)
+        return valeurs if qui is None else valeurs[qui]
+
+    return lire
+
+
 def revenus_des_mois_depuis_l_effet(
-    individu: Population, period: Period, variable: str, mois: Sequence[Period]
+    individu: Population, period: Period, variable: str, mois: Sequence[Period], qui: np.ndarray | None = None
 ) -> np.ndarray:
     """Somme d'une variable mensuelle sur ``mois``, sans les mois antérieurs à
     celui de la date d'effet de la pension : les revenus d'avant l'invalidité
-    ne se cumulent pas avec elle."""
-    effet = indice_mois(date_d_effet(individu, period))
-    total = np.zeros(individu.count, dtype=np.float64)
+    ne se cumulent pas avec elle. ``qui`` (indices) limite le calcul à ces
+    personnes, dans cet ordre."""
+    lire = _lecteur(individu, period, qui)
+    effet = indice_mois(lire("date_liquidation_pension_invalidite"))
+    total = np.zeros(effet.shape, dtype=np.float64)
     for m in mois:
         rang = m.start.year * 12 + m.start.month - 1
-        total += np.where(effet <= rang, individu(variable, m), 0.0)
+        valeurs = individu(variable, m)
+        total += np.where(effet <= rang, valeurs if qui is None else valeurs[qui], 0.0)
     return total
 
 
 def revenu_annuel_depuis_l_effet(
-    individu: Population, period: Period, variable: str, annee_des_revenus: Period
+    individu: Population,
+    period: Period,
+    variable: str,
+    annee_des_revenus: Period,
+    qui: np.ndarray | None = None,
 ) -> np.ndarray:
     """Revenu annuel d'une année qui n'est pas antérieure à celle de la date
-    d'effet de la pension (0 sinon)."""
-    effet = annee(date_d_effet(individu, period))
-    return np.where(effet <= annee_des_revenus.start.year, individu(variable, annee_des_revenus), 0.0)
+    d'effet de la pension (0 sinon). ``qui`` (indices) limite le calcul à ces
+    personnes, dans cet ordre."""
+    lire = _lecteur(individu, period, qui)
+    effet = annee(lire("date_liquidation_pension_invalidite"))
+    revenus = individu(variable, annee_des_revenus)
+    return np.where(effet <= annee_des_revenus.start.year, revenus if qui is None else revenus[qui], 0.0)

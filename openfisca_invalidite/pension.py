@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from openfisca_invalidite.commons import debut, fin, parametres_historiques, revalorisation_depuis
+from openfisca_invalidite.commons import (
+    debut,
+    deja_calcule,
+    fin,
+    parametres_historiques,
+    revalorisation_depuis,
+    une_fois,
+    valeurs_datees,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -22,14 +30,124 @@ if TYPE_CHECKING:
     from openfisca_core.populations import Population
 
 
+def selon_categorie(categorie: EnumArray, non_classe: float, valeurs: tuple[float, float, float]) -> np.ndarray:
+    """Valeur de la catégorie de chaque personne : ``non_classe`` sans catégorie,
+    ``valeurs`` pour les catégories 1, 2 et 3 (une table lue au code de la
+    catégorie)."""
+    categories = categorie.possible_values
+    table = np.empty(len(categories), dtype=np.float64)
+    for cle, valeur in zip(
+        (categories.non_classe, categories.categorie_1, categories.categorie_2, categories.categorie_3),
+        (non_classe, *valeurs),
+        strict=True,
+    ):
+        table[cle.index] = valeur
+    return table[np.asarray(categorie)]
+
+
 def par_categorie(categorie: EnumArray, bareme: ParameterNodeAtInstant) -> np.ndarray:
     """Valeur du paramètre de la catégorie de chaque personne (0 si non classée)."""
-    categories = categorie.possible_values
-    return np.select(
-        [categorie == categories.categorie_1, categorie == categories.categorie_2, categorie == categories.categorie_3],
-        [bareme.categorie_1, bareme.categorie_2, bareme.categorie_3],
-        0.0,
+    return selon_categorie(categorie, 0.0, (bareme.categorie_1, bareme.categorie_2, bareme.categorie_3))
+
+
+def pension_commencee(individu: Population, period: Period) -> np.ndarray:
+    """Vrai pour les personnes dont la date d'effet de la pension
+    (``date_liquidation_pension_invalidite``) est au plus tard le dernier jour
+    de ``period``. Deux mois où autant de pensions ont commencé ont le même
+    tableau (les dates sont fixes : l'ensemble ne fait que croître), ce qui
+    permet aux calculs qui en dépendent d'être relus (:func:`une_fois`)."""
+    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    commencee = date_liquidation <= fin(period)
+    return une_fois(
+        individu, ("pension_commencee", int(np.count_nonzero(commencee))), lambda: commencee, date_liquidation
     )
+
+
+def salaire_annuel_moyen_des_pensions_commencees(
+    individu: Population, commencee: np.ndarray, salaire_annuel_moyen_a_la_liquidation: np.ndarray
+) -> np.ndarray:
+    """Le SAM fixé à la liquidation pour les pensions ``commencee``, 0 pour les
+    autres (la formule de ``salaire_annuel_moyen``). Le même tableau pour les
+    mois où les mêmes pensions ont commencé ; le SAM à la liquidation dont il
+    vient reste connu (:func:`_sam_a_la_liquidation`)."""
+    sam = une_fois(
+        individu,
+        "salaire_annuel_moyen",
+        lambda: np.where(commencee, salaire_annuel_moyen_a_la_liquidation, 0.0),
+        commencee,
+        salaire_annuel_moyen_a_la_liquidation,
+    )
+    une_fois(individu, "sam_a_la_liquidation", lambda: salaire_annuel_moyen_a_la_liquidation, sam)
+    return sam
+
+
+def _sam_a_la_liquidation(individu: Population, salaire_annuel_moyen: np.ndarray) -> np.ndarray:
+    """Le SAM à la liquidation dont ``salaire_annuel_moyen`` (la variable d'un mois)
+    est tiré, s'il l'est par :func:`salaire_annuel_moyen_des_pensions_commencees` ;
+    sinon (SAM donné en entrée, réforme), ``salaire_annuel_moyen`` lui-même.
+
+    Les deux ne diffèrent que pour les pensions pas encore commencées au mois
+    du SAM, dont le montant de la section 3 n'est compté pour aucun mois
+    jusqu'à celui-là : le montant calculé sur le SAM à la liquidation sert donc
+    à tous ces mois, quel que soit le nombre de pensions commencées."""
+    base = deja_calcule(individu, "sam_a_la_liquidation", salaire_annuel_moyen)
+    return salaire_annuel_moyen if base is None else base
+
+
+def montant_de_la_section_3_du_mois(
+    individu: Population,
+    period: Period,
+    mois: Period,
+    parameters: Callable[[Period], ParameterNodeAtInstant],
+) -> np.ndarray:
+    """Montant mensuel de la section 3 du mois ``mois`` pour les personnes dont
+    la pension a commencé au plus tard ce mois, avec le SAM, le taux et la
+    catégorie du mois ``period`` : taux × SAM / 12 revalorisé par les
+    coefficients des pensions datés après la liquidation et au plus tard le
+    1er du mois (L341-6), porté au minimum (L341-5) ou ramené au maximum de la
+    catégorie (R341-5) du mois, arrondi au centime. Pour les autres personnes,
+    la valeur n'a pas de sens : :func:`pensions_de_la_section_3` ne la compte pas.
+
+    Le montant ne dépend du mois que par ses paramètres (revalorisations
+    entrées en vigueur, minimum, parts du PMSS, PMSS) : il est calculé une fois
+    par jeu de paramètres et par SAM, taux et catégorie (:func:`une_fois`),
+    puis relu pour les autres mois de ce jeu (tous les mois d'une année entre
+    deux revalorisations, par exemple).
+    """
+    historique = parametres_historiques(individu)
+    revalorisation = historique.pension_invalidite.revalorisation
+    salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
+    if mois.start <= period.start:  # les pensions commencées en ``mois`` l'étaient en ``period``
+        salaire_annuel_moyen = _sam_a_la_liquidation(individu, salaire_annuel_moyen)
+    taux = individu("taux_pension_invalidite", period)
+    categorie = individu("categorie_invalidite", period)
+    rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
+    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    p = parameters(mois)
+    montant = p.pension_invalidite.montant
+    parts = montant.maximum_en_part_du_pmss
+    plafond = p.references_sociales.plafond_mensuel_securite_sociale
+    # Revalorisations entrées en vigueur au plus tard le 1er du mois : tout ce que le mois change.
+    rang_mois = int(np.searchsorted(valeurs_datees(revalorisation.coefficient_pensions)[0], debut(mois), side="right"))
+
+    def calcul() -> np.ndarray:
+        # Le SAM est un montant au centime ; le relire en float64 évite qu'une
+        # demi-centime bascule à cause du stockage float32 d'OpenFisca.
+        sam = np.round(salaire_annuel_moyen.astype(np.float64), 2)
+        revalorise = revalorisation_depuis(
+            np.round(taux.astype(np.float64), 6) * sam / 12,  # 0,3 et non 0,30000001
+            date_liquidation,
+            debut(mois),
+            revalorisation.coefficient_pensions,
+            seuil=revalorisation.seuil_revalorisation_differenciee,
+            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
+            rang_depuis=rang_liquidation,
+        )
+        maximum = np.round(par_categorie(categorie, parts) * plafond, 2)
+        return np.round(np.clip(revalorise, montant.minimum, maximum), 2)
+
+    cle = ("section_3", rang_mois, montant.minimum, parts.categorie_1, parts.categorie_2, parts.categorie_3, plafond)
+    return une_fois(individu, cle, calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation)
 
 
 def pensions_de_la_section_3(
@@ -41,52 +159,25 @@ def pensions_de_la_section_3(
 ) -> np.ndarray:
     """Somme, sur les ``mois`` donnés, du montant mensuel de la pension « calculée
     conformément aux dispositions de la section 3 » (R341-4 à R341-6, L341-5,
-    L341-6), avec la catégorie et le taux du mois ``period`` : taux × SAM / 12
-    revalorisé par les coefficients des pensions datés après la liquidation et
-    au plus tard le 1er du mois, porté au minimum ou ramené au maximum du mois,
-    arrondi au centime ; 0 avant le mois de la date d'effet et sans catégorie.
+    L341-6), avec la catégorie et le taux du mois ``period``
+    (:func:`montant_de_la_section_3_du_mois`) ; 0 avant le mois de la date
+    d'effet et sans catégorie.
 
     Sert au mois calculé et aux mois passés que le cumul de R341-17
     additionne ; ne lit aucune entrée mensuelle des mois passés. ``qui``
-    (indices de personnes) limite le calcul à ces personnes, dans cet ordre.
+    (indices de personnes) limite la somme à ces personnes, dans cet ordre.
     ``parameters`` est celui de la formule appelante : les barèmes lus
     apparaissent dans /trace.
     """
-    historique = parametres_historiques(individu)
-
-    def lire(variable: str) -> np.ndarray:
-        valeurs = individu(variable, period)
-        return valeurs if qui is None else valeurs[qui]
-
-    # Le SAM (celui du mois calculé : il ne change pas après la liquidation) est
-    # un montant au centime ; le relire en float64 évite qu'une demi-centime
-    # bascule à cause du stockage float32 d'OpenFisca.
-    salaire_annuel_moyen = np.round(lire("salaire_annuel_moyen").astype(np.float64), 2)
-    taux = np.round(lire("taux_pension_invalidite").astype(np.float64), 6)  # 0,3 et non 0,30000001
-    categorie = np.asarray(lire("categorie_invalidite")).astype(np.int64)
-    date_liquidation = lire("date_liquidation_pension_invalidite")
-    rang_liquidation = lire("rang_revalorisation_pension_a_la_liquidation")
-    revalorisation = historique.pension_invalidite.revalorisation
-    montant_initial = taux * salaire_annuel_moyen / 12
-    classe = taux > 0
-    total = np.zeros(montant_initial.shape, dtype=np.float64)
+    taux = individu("taux_pension_invalidite", period)
+    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    classe = une_fois(individu, "taux_positif", lambda: taux > 0, taux)
+    if qui is not None:
+        date_liquidation, classe = date_liquidation[qui], classe[qui]
+    total = np.zeros(date_liquidation.shape, dtype=np.float64)
     for m in mois:
-        revalorise = revalorisation_depuis(
-            montant_initial,
-            date_liquidation,
-            debut(m),
-            revalorisation.coefficient_pensions,
-            seuil=revalorisation.seuil_revalorisation_differenciee,
-            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
-            rang_depuis=rang_liquidation,
-        )
-        p = parameters(m)
-        parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
-        # Part du PMSS par rang de catégorie (non_classe, categorie_1, _2, _3).
-        part = np.array([0.0, parts.categorie_1, parts.categorie_2, parts.categorie_3])[categorie]
-        maximum = np.round(part * p.references_sociales.plafond_mensuel_securite_sociale, 2)
-        montant = np.round(np.clip(revalorise, p.pension_invalidite.montant.minimum, maximum), 2)
-        total += np.where((date_liquidation <= fin(m)) & classe, montant, 0.0)
+        montant = montant_de_la_section_3_du_mois(individu, period, m, parameters)
+        total += np.where((date_liquidation <= fin(m)) & classe, montant if qui is None else montant[qui], 0.0)
     return total
 
 

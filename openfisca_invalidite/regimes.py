@@ -64,13 +64,24 @@ def selon_regime(
     regime = np.asarray(individu("regime_invalidite", period))
     conditions, valeurs = [], []
     for regimes, calcul in branches.items():
-        qui = np.isin(regime, [r.index for r in regimes])
+        qui = regime == regimes[0].index
+        for autre in regimes[1:]:
+            qui |= regime == autre.index
         if qui.any():
             conditions.append(qui)
             valeurs.append(np.asarray(calcul()))
     if not conditions:
         return np.full(individu.count, defaut)
-    return np.select(conditions, valeurs, defaut)
+    # Les groupes de régimes sont disjoints : chaque personne prend la valeur de
+    # sa branche (comme np.select), la plus nombreuse servant de fond.
+    type_resultat = np.result_type(*valeurs, defaut if type(defaut) in {int, float} else np.asarray(defaut))
+    if len(conditions) == 1 and conditions[0].all():  # un seul régime : sa branche, copiée
+        return np.array(np.broadcast_to(valeurs[0], individu.count), dtype=type_resultat)
+    resultat = np.full(individu.count, defaut, dtype=type_resultat)
+    for qui, valeur in zip(conditions, valeurs, strict=True):
+        indices = np.flatnonzero(qui)
+        resultat[indices] = valeur[indices] if valeur.ndim else valeur
+    return resultat
 
 
 def valeur_en_vigueur(parametre: Parameter, instant: str | np.datetime64, defaut: float = 0.0) -> float:

@@ -1,7 +1,8 @@
+import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import date_naissance_verifiee
+from openfisca_invalidite.commons import bareme_par_generation, date_naissance_verifiee
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -23,5 +24,4 @@ class age_legal_retraite(Variable):
 
     def formula(individu, period, parameters):
         date_naissance_verifiee(individu, period)
-        generation = individu("generation", period)
-        return parameters(period).retraite.age_legal.calc(generation)
+        return bareme_par_generation(individu, period, parameters(period).retraite.age_legal, np.float32)

@@ -1,7 +1,8 @@
+import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import date_naissance_verifiee
+from openfisca_invalidite.commons import bareme_par_generation, date_naissance_verifiee
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -23,5 +24,5 @@ class age_retraite_inaptitude(Variable):
 
     def formula(individu, period, parameters):
         date_naissance_verifiee(individu, period)
-        generation = individu("generation", period)
-        return parameters(period).pension_invalidite.fin_de_droit.age_fin_pension.calc(generation)
+        bareme = parameters(period).pension_invalidite.fin_de_droit.age_fin_pension
+        return bareme_par_generation(individu, period, bareme, np.float32)

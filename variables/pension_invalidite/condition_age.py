@@ -5,7 +5,15 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import age_en_mois, date_naissance_verifiee, debut, indice_mois
+from openfisca_invalidite.commons import (
+    age_en_mois,
+    bareme_par_generation,
+    date_naissance_verifiee,
+    debut,
+    indice_mois,
+    le_meme,
+    une_fois,
+)
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
@@ -38,7 +46,7 @@ class pension_invalidite_age_fin(Variable):
     """
 
     def formula(individu, period):
-        return selon_regime(
+        age = selon_regime(
             individu,
             period,
             {
@@ -48,6 +56,7 @@ class pension_invalidite_age_fin(Variable):
                 (RegimeInvalidite.msa_non_salarie,): lambda: individu("age_legal_retraite", period),
             },
         )
+        return le_meme(individu, "pension_invalidite_age_fin", age.astype(np.float32))
 
 
 class pension_invalidite_maintien_en_activite_possible(Variable):
@@ -65,7 +74,7 @@ class pension_invalidite_maintien_en_activite_possible(Variable):
     """
 
     def formula(individu, period, parameters):
-        return selon_regime(
+        possible = selon_regime(
             individu,
             period,
             {
@@ -79,6 +88,7 @@ class pension_invalidite_maintien_en_activite_possible(Variable):
             },
             defaut=False,
         )
+        return le_meme(individu, "pension_invalidite_maintien_en_activite_possible", possible)
 
 
 class pension_invalidite_en_activite(Variable):
@@ -97,11 +107,16 @@ class pension_invalidite_en_activite(Variable):
     """
 
     def formula(individu, period):
-        annee = period.this_year
-        return (
-            (individu("revenus_activite", period) > 0)
-            | (individu("rpns_imposables", annee) > 0)
-            | (individu("rag", annee) > 0)
+        revenus = individu("revenus_activite", period)
+        non_salaries = individu("rpns_imposables", period.this_year)
+        agricoles = individu("rag", period.this_year)
+        return une_fois(
+            individu,
+            "pension_invalidite_en_activite",
+            lambda: (revenus > 0) | (non_salaries > 0) | (agricoles > 0),
+            revenus,
+            non_salaries,
+            agricoles,
         )
 
 
@@ -126,14 +141,23 @@ class pension_invalidite_condition_age(Variable):
     def formula(individu, period, parameters):
         fin_de_droit = parameters(period).pension_invalidite.fin_de_droit
         date_naissance_verifiee(individu, period)
-        generation = individu("generation", period)
         mois_naissance = individu("rang_mois_naissance", period)
         mois_calcul = int(indice_mois(debut(period)))
-        dernier_mois = mois_naissance + age_en_mois(individu("pension_invalidite_age_fin", period))
-        dernier_mois_en_activite = mois_naissance + age_en_mois(
-            fin_de_droit.age_limite_poursuite_activite.calc(generation)
+        age_fin = individu("pension_invalidite_age_fin", period)
+        age_limite = bareme_par_generation(individu, period, fin_de_droit.age_limite_poursuite_activite)
+        # Derniers mois de droit : relus d'un mois à l'autre tant que les âges ne changent pas.
+        dernier_mois = une_fois(
+            individu, "dernier_mois", lambda: mois_naissance + age_en_mois(age_fin), mois_naissance, age_fin
         )
-        maintien = individu("pension_invalidite_en_activite", period) & individu(
-            "pension_invalidite_maintien_en_activite_possible", period
+        dernier_mois_en_activite = une_fois(
+            individu,
+            "dernier_mois_en_activite",
+            lambda: mois_naissance + age_en_mois(age_limite),
+            mois_naissance,
+            age_limite,
         )
-        return (mois_calcul <= dernier_mois) | (maintien & (mois_calcul <= dernier_mois_en_activite))
+        en_activite = individu("pension_invalidite_en_activite", period)
+        possible = individu("pension_invalidite_maintien_en_activite_possible", period)
+        maintien = une_fois(individu, "maintien", lambda: en_activite & possible, en_activite, possible)
+        condition = (mois_calcul <= dernier_mois) | (maintien & (mois_calcul <= dernier_mois_en_activite))
+        return le_meme(individu, "pension_invalidite_condition_age", condition)

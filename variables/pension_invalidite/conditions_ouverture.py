@@ -8,8 +8,9 @@ Les seuils sont ceux en vigueur à la date de l'arrêt de travail
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import fin, indice_mois, parametres_historiques, premier_janvier, valeur_a_dates
+from openfisca_invalidite.commons import indice_mois, parametres_historiques, premier_janvier, une_fois, valeur_a_dates
 from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.pension import pension_commencee
 from openfisca_invalidite.references import articles
 
 
@@ -23,7 +24,8 @@ class pension_invalidite_condition_reduction_capacite(Variable):
 
     def formula(individu, period, parameters):
         seuil = parameters(period).pension_invalidite.conditions.reduction_capacite_minimale
-        return individu("reduction_capacite_travail", period) >= seuil
+        reduction = individu("reduction_capacite_travail", period)
+        return une_fois(individu, ("condition_reduction_capacite", seuil), lambda: reduction >= seuil, reduction)
 
 
 class pension_invalidite_condition_immatriculation(Variable):
@@ -38,9 +40,9 @@ class pension_invalidite_condition_immatriculation(Variable):
     """
 
     def formula(individu, period):
-        return individu("duree_immatriculation", period) >= individu(
-            "pension_invalidite_immatriculation_exigee", period
-        )
+        duree = individu("duree_immatriculation", period)
+        exigee = individu("pension_invalidite_immatriculation_exigee", period)
+        return une_fois(individu, "condition_immatriculation", lambda: duree >= exigee, duree, exigee)
 
 
 class pension_invalidite_condition_activite(Variable):
@@ -56,13 +58,19 @@ class pension_invalidite_condition_activite(Variable):
     """
 
     def formula(individu, period):
-        par_les_heures = individu("heures_travaillees_12_mois", period) >= individu(
-            "pension_invalidite_heures_exigees", period
+        heures = individu("heures_travaillees_12_mois", period)
+        heures_exigees = individu("pension_invalidite_heures_exigees", period)
+        cotisations = individu("salaire_cotise_12_mois", period)
+        cotisations_exigees = individu("pension_invalidite_cotisations_exigees", period)
+        return une_fois(
+            individu,
+            "condition_activite",
+            lambda: (heures >= heures_exigees) | (cotisations >= cotisations_exigees),
+            heures,
+            heures_exigees,
+            cotisations,
+            cotisations_exigees,
         )
-        par_les_cotisations = individu("salaire_cotise_12_mois", period) >= individu(
-            "pension_invalidite_cotisations_exigees", period
-        )
-        return par_les_heures | par_les_cotisations
 
 
 class pension_invalidite_condition_reconnaissance(Variable):
@@ -80,8 +88,14 @@ class pension_invalidite_condition_reconnaissance(Variable):
 
     def formula(individu, period):
         categorie = individu("categorie_invalidite", period)
-        commencee = individu("date_liquidation_pension_invalidite", period) <= fin(period)
-        return commencee & (categorie != categorie.possible_values.non_classe)
+        commencee = pension_commencee(individu, period)
+        return une_fois(
+            individu,
+            "condition_reconnaissance",
+            lambda: commencee & (categorie != categorie.possible_values.non_classe),
+            commencee,
+            categorie,
+        )
 
 
 class pension_invalidite_immatriculation_exigee(Variable):

@@ -10,11 +10,16 @@ from openfisca_invalidite.commons import (
     MOIS_PAR_AN,
     annee,
     debut,
+    entree_donnee,
+    indice_cumule,
+    par_valeur,
     parametres_historiques,
     premier_janvier,
     revalorisation_depuis,
     revalorisation_des_salaires,
+    une_fois,
     valeur_a_dates,
+    valeurs_datees,
 )
 from openfisca_invalidite.cumul import (
     MOIS_PAR_TRIMESTRE,
@@ -51,9 +56,10 @@ class salaire_annee_precedant_arret(Variable):
     def formula(individu, period):
         annee_precedente = annee(individu("date_debut_invalidite", period)) - 1
         resultat = np.zeros(individu.count)
-        for annee_salaire in np.unique(annee_precedente[annee_precedente < ANNEE_SANS_ARRET - 1]):
-            qui = annee_precedente == annee_salaire
-            resultat = np.where(qui, individu("salaire_brut_annuel", str(annee_salaire)), resultat)
+        defaut = individu.get_holder("salaire_brut_annuel").variable.default_value
+        for annee_salaire, qui in par_valeur(annee_precedente, annee_precedente < ANNEE_SANS_ARRET - 1):
+            salaires = entree_donnee(individu, "salaire_brut_annuel", str(annee_salaire))
+            resultat[qui] = defaut if salaires is None else salaires[qui]
         return resultat
 
 
@@ -90,15 +96,16 @@ class revalorisation_salaire_annee_precedant_arret(Variable):
         revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
         annee_precedente = annee(individu("date_debut_invalidite", period)) - 1
         date_liquidation = individu("date_liquidation_pension_invalidite", period)
+        indice_liquidation = indice_cumule(revalorisation.coefficient_salaires, date_liquidation)
         resultat = np.ones(individu.count)
-        for annee_salaire in np.unique(annee_precedente[annee_precedente < ANNEE_SANS_ARRET - 1]):
-            coefficient = revalorisation_des_salaires(
+        for annee_salaire, qui in par_valeur(annee_precedente, annee_precedente < ANNEE_SANS_ARRET - 1):
+            resultat[qui] = revalorisation_des_salaires(
                 int(annee_salaire),
-                date_liquidation,
+                date_liquidation[qui],
                 revalorisation.coefficient_salaires,
                 revalorisation.revalorisation_anticipee,
+                indice_jusqua=indice_liquidation[qui],
             )
-            resultat = np.where(annee_precedente == annee_salaire, coefficient, resultat)
         return resultat
 
 
@@ -125,23 +132,44 @@ class pension_invalidite_seuil_cumul(Variable):
 
     def formula(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.cumul_revenus
-        historique = parametres_historiques(individu)
-        plafond = cumul.plafond_salaire_reference_en_pass * individu(
-            "plafond_securite_sociale_annee_precedant_arret", period
+        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_pensions
+        plafond_precedent = individu("plafond_securite_sociale_annee_precedant_arret", period)
+        salaire_precedent = individu("salaire_annee_precedant_arret", period)
+        revalorisation_precedent = individu("revalorisation_salaire_annee_precedant_arret", period)
+        salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
+        date_liquidation = individu("date_liquidation_pension_invalidite", period)
+        rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
+
+        def seuil():
+            plafond = cumul.plafond_salaire_reference_en_pass * plafond_precedent
+            precedent = np.minimum(salaire_precedent, plafond) * revalorisation_precedent
+            if cumul.seuil_inclut_salaire_annuel_moyen:
+                termes = np.maximum(salaire_annuel_moyen, precedent)
+            else:
+                termes = precedent
+            revalorise = revalorisation_depuis(
+                termes, date_liquidation, debut(period), coefficients, rang_depuis=rang_liquidation
+            )
+            return revalorise.astype(np.float32)  # stocké tel quel par OpenFisca
+
+        # Le seuil ne dépend du mois que par les revalorisations entrées en vigueur et les
+        # règles du seuil : calculé une fois pour les mois qui les partagent.
+        rang_mois = int(np.searchsorted(valeurs_datees(coefficients)[0], debut(period), side="right"))
+        cle = (
+            "pension_invalidite_seuil_cumul",
+            rang_mois,
+            cumul.plafond_salaire_reference_en_pass,
+            bool(cumul.seuil_inclut_salaire_annuel_moyen),
         )
-        salaire_precedent = np.minimum(individu("salaire_annee_precedant_arret", period), plafond) * individu(
-            "revalorisation_salaire_annee_precedant_arret", period
-        )
-        if cumul.seuil_inclut_salaire_annuel_moyen:
-            seuil = np.maximum(individu("salaire_annuel_moyen", period), salaire_precedent)
-        else:
-            seuil = salaire_precedent
-        return revalorisation_depuis(
+        return une_fois(
+            individu,
+            cle,
             seuil,
-            individu("date_liquidation_pension_invalidite", period),
-            debut(period),
-            historique.pension_invalidite.revalorisation.coefficient_pensions,
-            rang_depuis=individu("rang_revalorisation_pension_a_la_liquidation", period),
+            plafond_precedent,
+            salaire_precedent,
+            revalorisation_precedent,
+            salaire_annuel_moyen,
+            rang_liquidation,
         )
 
 
@@ -184,7 +212,9 @@ class pension_invalidite_activite_non_salariee(Variable):
     def formula_2022_04_01(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         annee = period.this_year.offset(-int(cumul.decalage_annee_activite_non_salariee))
-        return individu("rpns_imposables", annee) > 0
+        revenus = individu("rpns_imposables", annee)
+        # Le même tableau pour les mois qui lisent la même année.
+        return une_fois(individu, "pension_invalidite_activite_non_salariee", lambda: revenus > 0, revenus)
 
 
 def _revenus_non_salaries(individu, annee, majoration):
@@ -313,17 +343,23 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
     def formula_2022_04_01(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         pension = individu("pension_invalidite_avant_cumul", period)
+        resultat = np.zeros(individu.count)
         if not (pension > 0).any():
-            return np.zeros(individu.count)
+            return resultat
         # Les personnes des autres régimes, dont cette branche est écartée, n'y sont pas calculées.
-        regimes = [regime.index for regime in REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE]
-        non_salarie = individu("pension_invalidite_activite_non_salariee", period) & np.isin(
-            individu("regime_invalidite", period), regimes
-        )
+        regimes = individu("regime_invalidite", period)
+        activite = individu("pension_invalidite_activite_non_salariee", period)
+
+        def non_salaries():
+            du_code = np.isin(regimes, [regime.index for regime in REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE])
+            return activite & du_code
+
+        non_salarie = une_fois(individu, "activite_non_salariee_du_code", non_salaries, activite, regimes)
+        salarie = une_fois(individu, "sans_activite_non_salariee_du_code", lambda: ~non_salarie, non_salarie)
         # R341-17 II 1er alinéa : du 13e au 2e mois civil précédant le contrôle.
         mois = mois_precedents(period, int(cumul.debut_periode_reference), int(cumul.duree_periode_reference))
         reduction = _reduction_sur_la_periode(
-            individu, period, parameters, pension, parmi=~non_salarie, mois=mois, revenus_non_salaries=0.0
+            individu, period, parameters, pension, parmi=salarie, mois=mois, revenus_non_salaries=0.0
         )
         if non_salarie.any():
             # II 2e alinéa : activité non salariée, l'année civile précédente ; II 4° : ses revenus majorés.
@@ -347,18 +383,21 @@ def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, m
     période, comparés au seuil ; « un douzième de 50 % » du dépassement."""
     cumul = parameters(period).pension_invalidite.cumul_revenus
     revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) + revenus_non_salaries
-    concerne = parmi & (pension > 0) & (revenus > 0)
-    if not concerne.any():
-        return np.zeros(individu.count)
-    qui = np.flatnonzero(concerne)
-    pensions = np.zeros(individu.count)
-    pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
+    resultat = np.zeros(individu.count)
+    qui = np.flatnonzero(parmi & (pension > 0) & (revenus > 0))
+    if qui.size == 0:
+        return resultat
+    # Les pensionnés qui ont des revenus sur la période : les seuls dont la pension peut être réduite.
+    pensions = pensions_de_la_section_3(individu, period, mois, parameters, qui)
     # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
-    seuil = individu("pension_invalidite_seuil_cumul", period) * len(mois) / MOIS_PAR_AN
+    seuil = individu("pension_invalidite_seuil_cumul", period)[qui] * len(mois) / MOIS_PAR_AN
     reduction = reduction_sur_periode_de_reference(
-        depassement(pensions, revenus, seuil), cumul.taux_reduction_depassement, int(cumul.duree_periode_reference)
+        depassement(pensions, revenus[qui], seuil),
+        cumul.taux_reduction_depassement,
+        int(cumul.duree_periode_reference),
     )
-    return np.where(concerne & (pensions > 0), np.minimum(np.round(reduction, 2), pension), 0.0)
+    resultat[qui] = np.where(pensions > 0, np.minimum(np.round(reduction, 2), pension[qui]), 0.0)
+    return resultat
 
 
 class pension_invalidite(Variable):

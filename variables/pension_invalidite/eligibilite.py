@@ -2,6 +2,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import le_meme, une_fois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
@@ -35,10 +36,16 @@ CONDITIONS_PAR_REGIME = {
 
 
 def toutes_remplies(individu, period, conditions):
-    eligible = np.asarray(individu(conditions[0], period))
-    for condition in conditions[1:]:
-        eligible = eligible & individu(condition, period)
-    return eligible
+    valeurs = [individu(condition, period) for condition in conditions]
+
+    def et():
+        eligible = np.asarray(valeurs[0])
+        for valeur in valeurs[1:]:
+            eligible = eligible & valeur
+        return eligible
+
+    # Le même tableau d'un mois à l'autre tant qu'aucune condition ne change.
+    return une_fois(individu, ("toutes_remplies", *conditions), et, *valeurs)
 
 
 class pension_invalidite_eligible(Variable):
@@ -72,7 +79,7 @@ class pension_invalidite_eligible(Variable):
     """
 
     def formula(individu, period):
-        return selon_regime(
+        eligible = selon_regime(
             individu,
             period,
             {
@@ -81,3 +88,4 @@ class pension_invalidite_eligible(Variable):
             },
             defaut=False,
         )
+        return le_meme(individu, "pension_invalidite_eligible", eligible)

@@ -11,6 +11,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import le_meme
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
     bareme_msa_non_salarie,
@@ -50,7 +51,7 @@ class taux_pension_invalidite(Variable):
 
     def formula(individu, period, parameters):
         categorie = individu("categorie_invalidite", period)
-        return selon_regime(
+        taux = selon_regime(
             individu,
             period,
             {
@@ -61,6 +62,8 @@ class taux_pension_invalidite(Variable):
                 MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period, parameters).taux,
             },
         )
+        # Le même tableau d'un mois à l'autre tant que catégories et taux ne changent pas.
+        return le_meme(individu, "taux_pension_invalidite", taux.astype(np.float32))
 
 
 class pension_invalidite_minimum(Variable):

@@ -7,13 +7,14 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
-    fin,
+    entree_donnee,
     indice_cumule,
     parametres_historiques,
     revalorisation_des_salaires,
     valeur_a_dates,
 )
 from openfisca_invalidite.entities import Individu
+from openfisca_invalidite.pension import pension_commencee, salaire_annuel_moyen_des_pensions_commencees
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.salaire_moyen import moyenne_des_meilleures_annees
 
@@ -67,7 +68,9 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
         smic = p.references_sociales.smic_horaire_brut
 
         def salaire(annee_salaire):
-            valeurs = individu("salaire_brut_annuel", str(annee_salaire))
+            valeurs = entree_donnee(individu, "salaire_brut_annuel", str(annee_salaire))
+            if valeurs is None:  # année sans salaire donné : la valeur par défaut pour tous
+                return individu.get_holder("salaire_brut_annuel").variable.default_value
             return valeurs if tous else valeurs[concernes]
 
         def coefficient(annee_salaire):
@@ -116,5 +119,6 @@ class salaire_annuel_moyen(Variable):
     """
 
     def formula(individu, period):
-        commencee = individu("date_liquidation_pension_invalidite", period) <= fin(period)
-        return np.where(commencee, individu("salaire_annuel_moyen_a_la_liquidation", period), 0.0)
+        return salaire_annuel_moyen_des_pensions_commencees(
+            individu, pension_commencee(individu, period), individu("salaire_annuel_moyen_a_la_liquidation", period)
+        )

@@ -11,7 +11,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import parametres_historiques, valeur_a_dates
+from openfisca_invalidite.commons import parametres_historiques, une_fois, valeur_a_dates
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -39,11 +39,15 @@ class pension_invalidite_msa_non_salarie_condition_statut(Variable):
 
     def formula(individu, period):
         categorie = individu("categorie_invalidite", period)
-        partielle = categorie == categorie.possible_values.categorie_1
         statut = individu("statut_non_salarie_agricole", period)
-        statuts = statut.possible_values
-        ouvre_la_partielle = (statut == statuts.chef_exploitation) | (statut == statuts.collaborateur)
-        return ~partielle | ouvre_la_partielle
+
+        def condition():
+            partielle = categorie == categorie.possible_values.categorie_1
+            statuts = statut.possible_values
+            ouvre_la_partielle = (statut == statuts.chef_exploitation) | (statut == statuts.collaborateur)
+            return ~partielle | ouvre_la_partielle
+
+        return une_fois(individu, "msa_non_salarie_condition_statut", condition, categorie, statut)
 
 
 class pension_invalidite_msa_non_salarie_assujettissement_exige(Variable):
@@ -77,4 +81,7 @@ class pension_invalidite_msa_non_salarie_condition_assujettissement(Variable):
 
     def formula(individu, period):
         exige = individu("pension_invalidite_msa_non_salarie_assujettissement_exige", period)
-        return np.asarray(individu("duree_immatriculation", period)) >= exige
+        duree = individu("duree_immatriculation", period)
+        return une_fois(
+            individu, "msa_non_salarie_condition_assujettissement", lambda: np.asarray(duree) >= exige, duree, exige
+        )

@@ -67,21 +67,24 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
     def formula(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus
         pension = individu("pension_invalidite_avant_cumul", period)
+        resultat = np.zeros(individu.count)
+        # Pas de réduction sans pension : les revenus ne sont lus que pour les pensionnés du régime.
+        pensionnes = np.flatnonzero(du_regime(individu, period, RegimeInvalidite.msa_non_salarie) & (pension > 0))
+        if pensionnes.size == 0:
+            return resultat
         annee_precedente = period.this_year.offset(-1)
-        salaires = revenus_des_mois_depuis_l_effet(
-            individu, period, "revenus_activite", annee_precedente.get_subperiods(DateUnit.MONTH)
-        )
-        revenus = salaires + np.maximum(revenu_annuel_depuis_l_effet(individu, period, "rag", annee_precedente), 0.0)
-        concerne = du_regime(individu, period, RegimeInvalidite.msa_non_salarie) & (pension > 0) & (revenus > 0)
-        if not concerne.any():
-            return np.zeros(individu.count)
-        qui = np.flatnonzero(concerne)
-        arrerages = np.zeros(individu.count)
-        arrerages[qui] = pensions_msa_non_salarie(
-            individu, period, annee_precedente.get_subperiods(DateUnit.MONTH), parameters, qui
-        )
-        seuil = individu("pension_invalidite_msa_non_salarie_seuil_cumul", period)
+        mois = annee_precedente.get_subperiods(DateUnit.MONTH)
+        salaires = revenus_des_mois_depuis_l_effet(individu, period, "revenus_activite", mois, pensionnes)
+        agricoles = revenu_annuel_depuis_l_effet(individu, period, "rag", annee_precedente, pensionnes)
+        revenus = salaires + np.maximum(agricoles, 0.0)
+        avec_revenus = revenus > 0
+        if not avec_revenus.any():
+            return resultat
+        qui = pensionnes[avec_revenus]
+        arrerages = pensions_msa_non_salarie(individu, period, mois, parameters, qui)
+        seuil = individu("pension_invalidite_msa_non_salarie_seuil_cumul", period)[qui]
         reduction = reduction_sur_periode_de_reference(
-            depassement(arrerages, revenus, seuil), cumul.taux_reduction_depassement, MOIS_PAR_AN
+            depassement(arrerages, revenus[avec_revenus], seuil), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
-        return np.where(concerne, np.minimum(np.round(reduction, 2), pension), 0.0)
+        resultat[qui] = np.minimum(np.round(reduction, 2), pension[qui])
+        return resultat

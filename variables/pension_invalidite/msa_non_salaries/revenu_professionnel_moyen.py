@@ -6,7 +6,13 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import ANNEE_SANS_ARRET, annee, parametres_historiques, valeur_a_dates
+from openfisca_invalidite.commons import (
+    ANNEE_SANS_ARRET,
+    annee,
+    entree_donnee,
+    parametres_historiques,
+    valeur_a_dates,
+)
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import RegimeInvalidite, date_d_effet
@@ -52,7 +58,13 @@ class revenu_professionnel_moyen_agricole(Variable):
         profondeur = valeur_a_dates(p.pension_invalidite.salaire_annuel_moyen.profondeur_carriere, date_arret)
         annees = range(int((annee_arret - profondeur).min()), int(annee_arret.max()))
 
-        revenus = {a: individu("rag", str(a))[concernes].astype(np.float64) for a in annees}
+        def rag(a):
+            valeurs = entree_donnee(individu, "rag", str(a))
+            if valeurs is None:  # année sans entrée : la valeur par défaut pour tous
+                return np.full(concernes.size, individu.get_holder("rag").variable.default_value, dtype=np.float64)
+            return valeurs[concernes].astype(np.float64)
+
+        revenus = {a: rag(a) for a in annees}
         # Les sept dernières années déclarées : en remontant depuis l'année qui précède l'arrêt.
         dans_la_fenetre, declarees = {}, np.zeros(concernes.size, dtype=np.int64)
         for a in reversed(annees):

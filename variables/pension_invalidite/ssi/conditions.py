@@ -15,9 +15,12 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    entree_donnee,
     indice_mois,
+    par_valeur,
     parametres_historiques,
     premier_janvier,
+    une_fois,
     valeur_a_dates,
 )
 from openfisca_invalidite.entities import Individu
@@ -32,9 +35,9 @@ def _par_annee(individu, variable, annees, connus):
     la date d'effet est connue (boucle sur les années distinctes, jamais sur
     les personnes) ; 0 pour les autres."""
     resultat = np.zeros(individu.count)
-    for annee_lue in np.unique(annees[connus]):
-        qui = connus & (annees == annee_lue)
-        resultat = np.where(qui, individu(variable, str(annee_lue)), resultat)
+    for annee_lue, qui in par_valeur(annees, connus):
+        valeurs = entree_donnee(individu, variable, str(annee_lue))
+        resultat[qui] = individu.get_holder(variable).variable.default_value if valeurs is None else valeurs[qui]
     return resultat
 
 
@@ -59,10 +62,10 @@ class pension_invalidite_ssi_indemnites_journalieres_a_la_demande(Variable):
         mois_precedent = indice_mois(effet) - 1
         resultat = np.zeros(individu.count, dtype=bool)
         connus = annee(effet) < ANNEE_SANS_ARRET
-        for mois in np.unique(mois_precedent[connus]):
-            qui = connus & (mois_precedent == mois)
-            ij = individu("indemnites_journalieres_maladie", f"{mois // 12}-{mois % 12 + 1:02d}")
-            resultat = np.where(qui, ij > 0, resultat)
+        defaut = individu.get_holder("indemnites_journalieres_maladie").variable.default_value
+        for mois, qui in par_valeur(mois_precedent, connus):  # par mois distinct
+            ij = entree_donnee(individu, "indemnites_journalieres_maladie", f"{mois // 12}-{mois % 12 + 1:02d}")
+            resultat[qui] = (defaut > 0) if ij is None else (ij[qui] > 0)
         return resultat
 
 
@@ -83,8 +86,16 @@ class pension_invalidite_ssi_condition_affiliation(Variable):
 
     def formula(individu, period):
         conditions = parametres_historiques(individu).pension_invalidite.ssi.conditions
-        exige = valeur_a_dates(conditions.duree_affiliation_minimale, date_d_effet(individu, period))
-        return np.asarray(individu("duree_immatriculation", period)) >= exige
+        effet = date_d_effet(individu, period)
+        # Durée exigée à la date d'effet : fixée une fois par personne.
+        exige = une_fois(
+            individu,
+            "ssi_affiliation_exigee",
+            lambda: valeur_a_dates(conditions.duree_affiliation_minimale, effet),
+            effet,
+        )
+        duree = individu("duree_immatriculation", period)
+        return une_fois(individu, "ssi_condition_affiliation", lambda: np.asarray(duree) >= exige, duree, exige)
 
 
 class pension_invalidite_ssi_revenu_moyen_annees_precedentes(Variable):
@@ -161,7 +172,8 @@ class pension_invalidite_ssi_condition_revenu(Variable):
 
     def formula(individu, period):
         revenu = individu("pension_invalidite_ssi_revenu_moyen_annees_precedentes", period)
-        return revenu >= individu("pension_invalidite_ssi_revenu_minimal_exige", period)
+        exige = individu("pension_invalidite_ssi_revenu_minimal_exige", period)
+        return une_fois(individu, "ssi_condition_revenu", lambda: revenu >= exige, revenu, exige)
 
 
 class pension_invalidite_ssi_condition_ouverture(Variable):
@@ -182,4 +194,7 @@ class pension_invalidite_ssi_condition_ouverture(Variable):
     def formula(individu, period):
         voie_ij = individu("pension_invalidite_ssi_indemnites_journalieres_a_la_demande", period)
         affiliation = individu("pension_invalidite_ssi_condition_affiliation", period)
-        return voie_ij | (affiliation & individu("pension_invalidite_ssi_condition_revenu", period))
+        revenu = individu("pension_invalidite_ssi_condition_revenu", period)
+        return une_fois(
+            individu, "ssi_condition_ouverture", lambda: voie_ij | (affiliation & revenu), voie_ij, affiliation, revenu
+        )

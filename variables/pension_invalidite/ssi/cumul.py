@@ -26,13 +26,20 @@ def plafond_en_nombre_de_pensions(individu, period, cumul):
     return partielle_ou_totale(categorie, plafonds.pipm, plafonds.pitd)
 
 
-def revenus_non_salaries(individu, period, cumul):
+def revenus_non_salaries(individu, period, cumul, qui):
     """Revenus non salariés de l'année que retient le contrôle (N-1, puis N-2
     depuis 2022), multipliés par la majoration (1,25 depuis le 1er avril 2022) ;
-    ceux d'une année antérieure à celle de la date d'effet ne comptent pas."""
+    ceux d'une année antérieure à celle de la date d'effet ne comptent pas.
+    Pour les personnes ``qui`` (indices)."""
     annee_des_revenus = period.this_year.offset(-int(cumul.decalage_annees_revenus_non_salaries))
-    revenu = revenu_annuel_depuis_l_effet(individu, period, "rpns_imposables", annee_des_revenus)
+    revenu = revenu_annuel_depuis_l_effet(individu, period, "rpns_imposables", annee_des_revenus, qui)
     return cumul.majoration_revenus_non_salaries * revenu
+
+
+def pensionnes_du_regime(individu, period, pension):
+    """Indices des pensionnés de la SSI dont la pension du mois est positive :
+    les seuls dont les revenus sont lus (pas de réduction sans pension)."""
+    return np.flatnonzero(du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0))
 
 
 class pension_invalidite_ssi_reduction_cumul(Variable):
@@ -72,39 +79,49 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         # Règlement de 2014, art. 10 et 14 : contrôle annuel sur les revenus de N-1.
         cumul = parameters(period).pension_invalidite.ssi.cumul
         pension = individu("pension_invalidite_avant_cumul", period)
+        resultat = np.zeros(individu.count)
+        qui = pensionnes_du_regime(individu, period, pension)
+        if qui.size == 0:
+            return resultat
         annee_precedente = period.this_year.offset(-1)
         salaires = revenus_des_mois_depuis_l_effet(
-            individu, period, "revenus_activite", annee_precedente.get_subperiods(DateUnit.MONTH)
+            individu, period, "revenus_activite", annee_precedente.get_subperiods(DateUnit.MONTH), qui
         )
-        revenus = salaires + revenus_non_salaries(individu, period, cumul)
-        perception_depuis_avant = annee(date_d_effet(individu, period)) < period.start.year
-        concerne = du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0) & (revenus > 0)
-        concerne &= perception_depuis_avant
+        revenus = salaires + revenus_non_salaries(individu, period, cumul, qui)
+        perception_depuis_avant = annee(date_d_effet(individu, period)[qui]) < period.start.year
+        concerne = (revenus > 0) & perception_depuis_avant
         if not concerne.any():
-            return np.zeros(individu.count)
+            return resultat
+        pension = pension[qui]
         pension_annuelle = MOIS_PAR_AN * pension
-        plafond = plafond_en_nombre_de_pensions(individu, period, cumul) * pension_annuelle
+        plafond = plafond_en_nombre_de_pensions(individu, period, cumul)[qui] * pension_annuelle
         reduction = reduction_sur_periode_de_reference(
             depassement(pension_annuelle, revenus, plafond), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
-        return np.where(concerne, np.minimum(np.round(reduction, 2), pension), 0.0)
+        resultat[qui] = np.where(concerne, np.minimum(np.round(reduction, 2), pension), 0.0)
+        return resultat
 
     def formula_2022_04_01(individu, period, parameters):
         # Décret 2022-257 ; règlement de 2023, art. 10 1° à 3°.
         cumul = parameters(period).pension_invalidite.ssi.cumul
         pension = individu("pension_invalidite_avant_cumul", period)
+        resultat = np.zeros(individu.count)
+        pensionnes = pensionnes_du_regime(individu, period, pension)
+        if pensionnes.size == 0:
+            return resultat
         nombre = int(cumul.duree_periode_reference)
         mois = mois_precedents(period, int(cumul.debut_periode_reference), nombre)
-        salaires = revenus_des_mois_depuis_l_effet(individu, period, "revenus_activite", mois)
-        revenus = salaires + revenus_non_salaries(individu, period, cumul)
-        concerne = du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0) & (revenus > 0)
-        if not concerne.any():
-            return np.zeros(individu.count)
-        qui = np.flatnonzero(concerne)
-        arrerages = np.zeros(individu.count)
-        arrerages[qui] = pensions_ssi(individu, period, mois, parameters, qui)
-        plafond = plafond_en_nombre_de_pensions(individu, period, cumul) * arrerages
+        salaires = revenus_des_mois_depuis_l_effet(individu, period, "revenus_activite", mois, pensionnes)
+        revenus = salaires + revenus_non_salaries(individu, period, cumul, pensionnes)
+        avec_revenus = revenus > 0
+        if not avec_revenus.any():
+            return resultat
+        qui = pensionnes[avec_revenus]
+        revenus = revenus[avec_revenus]
+        arrerages = pensions_ssi(individu, period, mois, parameters, qui)
+        plafond = plafond_en_nombre_de_pensions(individu, period, cumul)[qui] * arrerages
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus, plafond), cumul.taux_reduction_depassement, nombre
         )
-        return np.where(concerne & (arrerages > 0), np.minimum(np.round(reduction, 2), pension), 0.0)
+        resultat[qui] = np.where(arrerages > 0, np.minimum(np.round(reduction, 2), pension[qui]), 0.0)
+        return resultat

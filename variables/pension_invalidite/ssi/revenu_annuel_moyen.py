@@ -10,6 +10,7 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    entree_donnee,
     parametres_historiques,
     revalorisation_des_salaires,
     valeur_a_dates,
@@ -72,9 +73,15 @@ class revenu_annuel_moyen_ssi(Variable):
         plafonds = p.references_sociales.plafond_annuel_securite_sociale
         premiere_annee_plafond = min(int(v.instant_str[:4]) for v in plafonds.values_list)
 
+        def lire(variable, annee_revenu):
+            valeurs = entree_donnee(individu, variable, str(annee_revenu))
+            if valeurs is None:  # année sans entrée : la valeur par défaut pour tous
+                return np.full(concernes.size, individu.get_holder(variable).variable.default_value)
+            return valeurs[concernes]
+
         def revenu(annee_revenu):
-            non_salarie = individu("rpns_imposables", str(annee_revenu))[concernes]
-            salaire = individu("salaire_brut_annuel", str(annee_revenu))[concernes]
+            non_salarie = lire("rpns_imposables", annee_revenu)
+            salaire = lire("salaire_brut_annuel", annee_revenu)
             return non_salarie + np.where(mise_en_commun, salaire, 0.0)
 
         def revalorisation(annee_revenu):
