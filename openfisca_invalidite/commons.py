@@ -221,6 +221,16 @@ def une_fois(population: Population, cle: Hashable, calcul: Callable[[], Any], *
     return garde[1]
 
 
+def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], Any]) -> Any:  # noqa: ANN401
+    """``calcul()`` (une valeur Python : paramètres d'un mois, clé) une fois par
+    simulation et par ``cle`` : ce que chaque mois relit sans le recalculer."""
+    gardes = _GARDES.setdefault(population.simulation, {})
+    cle = ("valeur", cle)
+    if cle not in gardes:
+        gardes[cle] = calcul()
+    return gardes[cle]
+
+
 def deja_calcule(population: Population, cle: Hashable, *tableaux: np.ndarray) -> np.ndarray | None:
     """La valeur gardée par :func:`une_fois` pour ``cle`` et ``tableaux``, ou ``None``."""
     garde = _GARDES.get(population.simulation, {}).get((population.entity.key, cle, *map(id, tableaux)))

@@ -30,6 +30,7 @@ from openfisca_invalidite.commons import (
     revalorisation_depuis,
     une_fois,
     valeur_a_dates,
+    valeur_gardee,
     valeurs_datees,
 )
 from openfisca_invalidite.pension import selon_categorie
@@ -187,8 +188,11 @@ def pensions_ssi(
         return np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2), bareme.taux > 0
 
     def cle_du_mois(m: Period) -> tuple:
-        revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
-        return (bareme_ssi_du_mois(m, parameters), revalorisations)
+        def lire() -> tuple:
+            revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
+            return (bareme_ssi_du_mois(m, parameters), revalorisations)
+
+        return valeur_gardee(individu, ("pension_ssi", m), lire)
 
     return _sommer_sur_les_mois(
         individu,
@@ -316,12 +320,15 @@ def pensions_msa_non_salarie(
         return np.round(montant, 2), verse
 
     def cle_du_mois(m: Period) -> tuple:
-        bareme = bareme_msa_non_salarie_du_mois(individu, m, parameters)
-        if not any(bareme.taux):
-            return (bareme,)
-        fraction = parameters(m).pension_invalidite.msa_non_salaries.aide_familial.fraction
-        revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
-        return (bareme, tuple(fraction.thresholds), tuple(fraction.amounts), revalorisations)
+        def lire() -> tuple:
+            bareme = bareme_msa_non_salarie_du_mois(individu, m, parameters)
+            if not any(bareme.taux):
+                return (bareme,)
+            fraction = parameters(m).pension_invalidite.msa_non_salaries.aide_familial.fraction
+            revalorisations = int(np.searchsorted(dates_coefficients, debut(m), side="right"))
+            return (bareme, tuple(fraction.thresholds), tuple(fraction.amounts), revalorisations)
+
+        return valeur_gardee(individu, ("pension_msa_non_salarie", m), lire)
 
     return _sommer_sur_les_mois(
         individu,

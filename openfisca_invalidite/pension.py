@@ -7,7 +7,7 @@ et du cumul (R341-17 additionne la pension des mois d'une période).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from openfisca_invalidite.commons import (
     parametres_historiques,
     revalorisation_depuis,
     une_fois,
+    valeur_gardee,
     valeurs_datees,
 )
 
@@ -94,6 +95,37 @@ def _sam_a_la_liquidation(individu: Population, salaire_annuel_moyen: np.ndarray
     return salaire_annuel_moyen if base is None else base
 
 
+class ParametresDuMois(NamedTuple):
+    """Ce qui, dans les paramètres d'un mois, fixe le montant de la section 3 :
+    revalorisations des pensions entrées en vigueur au plus tard le 1er du mois
+    (leur nombre), minimum (L341-5), parts du PMSS de chaque catégorie et PMSS
+    (R341-5). Deux mois qui les partagent ont le même montant."""
+
+    revalorisations: int
+    minimum: float
+    parts: tuple[float, float, float]
+    plafond: float
+
+
+def parametres_de_la_section_3(
+    individu: Population, mois: Period, parameters: Callable[[Period], ParameterNodeAtInstant]
+) -> ParametresDuMois:
+    """Les :class:`ParametresDuMois` de ``mois``, lus une fois par simulation."""
+
+    def lire() -> ParametresDuMois:
+        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_pensions
+        p = parameters(mois)
+        parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
+        return ParametresDuMois(
+            int(np.searchsorted(valeurs_datees(coefficients)[0], debut(mois), side="right")),
+            p.pension_invalidite.montant.minimum,
+            (parts.categorie_1, parts.categorie_2, parts.categorie_3),
+            p.references_sociales.plafond_mensuel_securite_sociale,
+        )
+
+    return valeur_gardee(individu, ("parametres_de_la_section_3", mois), lire)
+
+
 def montant_de_la_section_3_du_mois(
     individu: Population,
     period: Period,
@@ -108,46 +140,38 @@ def montant_de_la_section_3_du_mois(
     catégorie (R341-5) du mois, arrondi au centime. Pour les autres personnes,
     la valeur n'a pas de sens : :func:`pensions_de_la_section_3` ne la compte pas.
 
-    Le montant ne dépend du mois que par ses paramètres (revalorisations
-    entrées en vigueur, minimum, parts du PMSS, PMSS) : il est calculé une fois
-    par jeu de paramètres et par SAM, taux et catégorie (:func:`une_fois`),
-    puis relu pour les autres mois de ce jeu (tous les mois d'une année entre
-    deux revalorisations, par exemple).
+    Le montant ne dépend du mois que par ses paramètres
+    (:class:`ParametresDuMois`) : il est calculé une fois par jeu de paramètres
+    et par SAM, taux et catégorie (:func:`une_fois`), puis relu pour les autres
+    mois de ce jeu (tous les mois d'une année entre deux revalorisations, par
+    exemple).
     """
-    historique = parametres_historiques(individu)
-    revalorisation = historique.pension_invalidite.revalorisation
     salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
     if mois.start <= period.start:  # les pensions commencées en ``mois`` l'étaient en ``period``
         salaire_annuel_moyen = _sam_a_la_liquidation(individu, salaire_annuel_moyen)
     taux = individu("taux_pension_invalidite", period)
     categorie = individu("categorie_invalidite", period)
     rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
-    p = parameters(mois)
-    montant = p.pension_invalidite.montant
-    parts = montant.maximum_en_part_du_pmss
-    plafond = p.references_sociales.plafond_mensuel_securite_sociale
-    # Revalorisations entrées en vigueur au plus tard le 1er du mois : tout ce que le mois change.
-    rang_mois = int(np.searchsorted(valeurs_datees(revalorisation.coefficient_pensions)[0], debut(mois), side="right"))
+    du_mois = parametres_de_la_section_3(individu, mois, parameters)
 
     def calcul() -> np.ndarray:
+        revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
         # Le SAM est un montant au centime ; le relire en float64 évite qu'une
         # demi-centime bascule à cause du stockage float32 d'OpenFisca.
         sam = np.round(salaire_annuel_moyen.astype(np.float64), 2)
         revalorise = revalorisation_depuis(
             np.round(taux.astype(np.float64), 6) * sam / 12,  # 0,3 et non 0,30000001
-            date_liquidation,
+            individu("date_liquidation_pension_invalidite", period),
             debut(mois),
             revalorisation.coefficient_pensions,
             seuil=revalorisation.seuil_revalorisation_differenciee,
             coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
             rang_depuis=rang_liquidation,
         )
-        maximum = np.round(par_categorie(categorie, parts) * plafond, 2)
-        return np.round(np.clip(revalorise, montant.minimum, maximum), 2)
+        maximum = np.round(selon_categorie(categorie, 0.0, du_mois.parts) * du_mois.plafond, 2)
+        return np.round(np.clip(revalorise, du_mois.minimum, maximum), 2)
 
-    cle = ("section_3", rang_mois, montant.minimum, parts.categorie_1, parts.categorie_2, parts.categorie_3, plafond)
-    return une_fois(individu, cle, calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation)
+    return une_fois(individu, ("section_3", du_mois), calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation)
 
 
 def pensions_de_la_section_3(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openfisca_core.indexed_enums import Enum
 
-from openfisca_invalidite.commons import valeur_a_dates
+from openfisca_invalidite.commons import une_fois, valeur_a_dates
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -47,41 +47,72 @@ class StatutNonSalarieAgricole(Enum):
 REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE = (RegimeInvalidite.regime_general, RegimeInvalidite.msa_salarie)
 
 
+def _personnes_des_groupes(
+    individu: Population, period: Period, groupes: tuple[tuple[RegimeInvalidite, ...], ...]
+) -> tuple[np.ndarray, ...]:
+    """Indices des personnes de chaque groupe de régimes, puis de celles d'aucun
+    groupe : fixés une fois par simulation (le régime ne change pas)."""
+    regime = individu("regime_invalidite", period)
+
+    def calcul() -> tuple[np.ndarray, ...]:
+        codes = np.asarray(regime)
+        dans_un_groupe = np.zeros(codes.shape, dtype=bool)
+        indices = []
+        for regimes in groupes:
+            qui = np.isin(codes, [r.index for r in regimes])
+            dans_un_groupe |= qui
+            indices.append(np.flatnonzero(qui))
+        return (*indices, np.flatnonzero(~dans_un_groupe))
+
+    return une_fois(individu, ("personnes_des_groupes", groupes), calcul, regime)
+
+
 def selon_regime(
     individu: Population,
     period: Period,
     branches: Mapping[tuple[RegimeInvalidite, ...], Callable[[], np.ndarray]],
     *,
     defaut: float | bool = 0,
+    garder: str | None = None,
+    dtype: np.dtype | type | None = None,
 ) -> np.ndarray:
     """Valeur de la branche du régime de chaque personne (``regime_invalidite``).
 
     ``branches`` associe un groupe de régimes à une fonction sans argument qui
     rend la valeur de la branche pour toutes les personnes ; elle n'est appelée
     que si une personne au moins relève d'un régime du groupe. Une personne dont
-    le régime n'a pas de branche reçoit ``defaut``.
+    le régime n'a pas de branche reçoit ``defaut``. ``dtype`` : type du
+    résultat (par défaut celui des branches). ``garder`` (un nom) : les
+    branches rendent des tableaux gardés par la simulation (variables,
+    :func:`une_fois`) ; le résultat l'est aussi, sous ce nom, et relu tant que
+    les branches rendent les mêmes tableaux.
     """
-    regime = np.asarray(individu("regime_invalidite", period))
-    conditions, valeurs = [], []
-    for regimes, calcul in branches.items():
-        qui = regime == regimes[0].index
-        for autre in regimes[1:]:
-            qui |= regime == autre.index
-        if qui.any():
-            conditions.append(qui)
-            valeurs.append(np.asarray(calcul()))
-    if not conditions:
-        return np.full(individu.count, defaut)
-    # Les groupes de régimes sont disjoints : chaque personne prend la valeur de
-    # sa branche (comme np.select), la plus nombreuse servant de fond.
-    type_resultat = np.result_type(*valeurs, defaut if type(defaut) in {int, float} else np.asarray(defaut))
-    if len(conditions) == 1 and conditions[0].all():  # un seul régime : sa branche, copiée
-        return np.array(np.broadcast_to(valeurs[0], individu.count), dtype=type_resultat)
-    resultat = np.full(individu.count, defaut, dtype=type_resultat)
-    for qui, valeur in zip(conditions, valeurs, strict=True):
-        indices = np.flatnonzero(qui)
-        resultat[indices] = valeur[indices] if valeur.ndim else valeur
-    return resultat
+    groupes = tuple(branches)
+    personnes = _personnes_des_groupes(individu, period, groupes)
+    presents = [(regimes, qui) for regimes, qui in zip(groupes, personnes, strict=False) if qui.size]
+    if not presents:
+        return np.full(individu.count, defaut, dtype=dtype)
+    valeurs = [np.asarray(branches[regimes]()) for regimes, _ in presents]
+    sans_groupe = personnes[-1]
+
+    def combiner() -> np.ndarray:
+        type_resultat = dtype or np.result_type(
+            *valeurs, defaut if type(defaut) in {int, float} else np.asarray(defaut)
+        )
+        # Les groupes sont disjoints : chaque personne prend la valeur de sa branche
+        # (comme np.select) ; la branche du groupe le plus nombreux sert de fond.
+        fond = max(range(len(presents)), key=lambda k: presents[k][1].size)
+        resultat = np.array(np.broadcast_to(valeurs[fond], individu.count), dtype=type_resultat)
+        for k, ((_, qui), valeur) in enumerate(zip(presents, valeurs, strict=True)):
+            if k != fond:
+                resultat[qui] = valeur[qui] if valeur.ndim else valeur
+        if sans_groupe.size:
+            resultat[sans_groupe] = defaut
+        return resultat
+
+    if garder is None:
+        return combiner()
+    return une_fois(individu, ("selon_regime", garder, dtype), combiner, *valeurs)
 
 
 def valeur_en_vigueur(parametre: Parameter, instant: str | np.datetime64, defaut: float = 0.0) -> float:

@@ -15,18 +15,21 @@ calculé par la même fonction, les résultats sont donc identiques.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from openfisca_core import periods
+from openfisca_core.indexed_enums import EnumArray
 from openfisca_core.simulations import SimulationBuilder
 
 from openfisca_invalidite.population.schema import (
     CARRIERES_NON_SALARIEES,
     ENUMERATIONS_FACULTATIVES,
     MOTIF_CARRIERE_NON_SALARIEE,
+    MOTIF_RFR,
     MOTIF_SALAIRE,
     PopulationInvalide,
     colonnes_non_salariees,
@@ -200,61 +203,157 @@ def mois_de(periode: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- un bloc
-def _construire(tbs: TaxBenefitSystem, bloc: pd.DataFrame, mois: list[str]) -> Simulation:
+#: Entrées fixes (ETERNITY) données en dates.
+DATES_FIXES = ("date_naissance", "date_debut_invalidite", "date_effet_pension_invalidite")
+
+
+class Colonnes:
+    """Les colonnes d'une population validée, telles que le moteur les donne au
+    modèle : lues une fois pour toute la population (familles, rôles et
+    énumérations en codes entiers, pas de texte par personne), puis découpées
+    bloc par bloc (``lignes`` : une tranche, sans copie, quand le bloc est une
+    suite de lignes, ou des positions)."""
+
+    def __init__(self, population: pd.DataFrame, tbs: TaxBenefitSystem) -> None:
+        self.population = population
+        self.familles = pd.factorize(population["famille_id"], sort=False)[0]
+        roles = [role.key for role in next(e for e in tbs.entities if e.key == "famille").flattened_roles]
+        self.roles = self.codes(population["role_famille"], roles)
+        self.parents = np.isin(self.roles, [roles.index("demandeur"), roles.index("conjoint")])
+        self.enfants = self.roles == roles.index("enfant")
+        self.enumerations = {
+            nom: self.codes(population[nom], list(tbs.variables[nom].possible_values.__members__))
+            for nom in ("categorie_invalidite", "zone_residence", *ENUMERATIONS_FACULTATIVES)
+            if nom in population and nom in tbs.variables
+        }
+        self.salaires = colonnes_salaire(population)
+        self.non_salariees = colonnes_non_salariees(population)
+        self.rfr = colonnes_rfr(population)
+
+    @staticmethod
+    def codes(colonne: pd.Series, noms: list[str]) -> np.ndarray:
+        """Rang de chaque valeur dans ``noms`` (les valeurs sont validées)."""
+        valeurs = colonne.array if isinstance(colonne.dtype, pd.CategoricalDtype) else colonne.astype(str)
+        codes = pd.Categorical(valeurs, categories=noms).codes
+        if (codes < 0).any():
+            inconnue = colonne.to_numpy()[codes < 0][0]
+            msg = f"{colonne.name} : valeur « {inconnue} » inconnue du modèle (admises : {', '.join(noms)})"
+            raise PopulationInvalide(str(colonne.name), msg)
+        return codes.astype(np.int16)
+
+    def __len__(self) -> int:
+        return len(self.population)
+
+    def tableau(self, nom: str, lignes: slice | np.ndarray) -> np.ndarray:
+        """La colonne ``nom`` pour les lignes du bloc (une vue pour une tranche)."""
+        return self.population[nom].to_numpy()[lignes]
+
+
+def _construire(tbs: TaxBenefitSystem, colonnes: Colonnes, lignes: slice | np.ndarray, mois: list[str]) -> Simulation:
+    """La simulation d'un bloc : entités déclarées par tableaux (rôles en codes),
+    entrées fixes, annuelles et mensuelles données une fois chacune."""
+    familles = colonnes.familles[lignes]
+    premiere_famille = int(familles.min())
+    familles = familles - premiere_famille  # les familles d'un bloc se suivent (decouper)
+    nombre_familles = int(familles.max()) + 1
+    roles = colonnes.roles[lignes]
     builder = SimulationBuilder()
     builder.create_entities(tbs)
-    builder.declare_person_entity("individu", bloc["id"].to_numpy())
-    codes, familles = pd.factorize(bloc["famille_id"], sort=False)
-    famille = builder.declare_entity("famille", np.arange(len(familles)))
-    roles = bloc["role_famille"].to_numpy()
-    builder.join_with_persons(famille, codes, roles)
+    builder.declare_person_entity("individu", colonnes.tableau("id", lignes))
+    famille = builder.declare_entity("famille", np.arange(nombre_familles))
+    builder.join_with_persons(famille, familles, roles)
     simulation = builder.build(tbs)
-    _entrees_fixes_et_annuelles(simulation, bloc)
+    _entrees_fixes_et_annuelles(simulation, colonnes, lignes)
 
     premier = periods.period(mois[0])
-    fenetre = [str(premier.offset(-k)) for k in range(MOIS_HISTORIQUE, 0, -1)] + mois
+    fenetre = [premier.offset(-k) for k in range(MOIS_HISTORIQUE, 0, -1)] + [periods.period(m) for m in mois]
     variables = tbs.variables
-    entrees = {nom: bloc[nom].to_numpy() for nom in ENTREES_MENSUELLES if nom in variables and nom in bloc}
-    for enumeration in ("categorie_invalidite", "zone_residence"):
-        if enumeration in entrees:
-            entrees[enumeration] = np.asarray(entrees[enumeration]).astype(str)
+    entrees = {}
+    for nom in ENTREES_MENSUELLES:
+        if nom in variables and nom in colonnes.population:
+            if nom in colonnes.enumerations:
+                valeurs = EnumArray(colonnes.enumerations[nom][lignes], variables[nom].possible_values)
+            else:
+                valeurs = colonnes.tableau(nom, lignes)
+            entrees[nom] = valeurs
     if "en_couple" in variables:
-        parents = np.isin(roles, ("demandeur", "conjoint"))
-        entrees["en_couple"] = np.bincount(codes, weights=parents, minlength=len(familles)) >= PARENTS_D_UN_COUPLE
+        parents = colonnes.parents[lignes]
+        entrees["en_couple"] = np.bincount(familles, weights=parents, minlength=nombre_familles) >= PARENTS_D_UN_COUPLE
     if "nombre_enfants_a_charge" in variables:
-        entrees["nombre_enfants_a_charge"] = np.bincount(
-            codes, weights=roles == "enfant", minlength=len(familles)
-        ).astype(np.int64)
+        enfants = colonnes.enfants[lignes]
+        entrees["nombre_enfants_a_charge"] = np.bincount(familles, weights=enfants, minlength=nombre_familles).astype(
+            np.int64
+        )
     for nom, valeurs in entrees.items():
         # Contrôle et conversion une fois (set_input), puis le même tableau pour
-        # chaque mois de la fenêtre : aucune copie.
+        # chaque mois de la fenêtre : aucune copie, et les formules voient que
+        # l'entrée ne change pas d'un mois à l'autre.
         simulation.set_input(nom, fenetre[0], valeurs)
         holder = simulation.get_holder(nom)
         stocke = holder.get_array(fenetre[0])
         for m in fenetre[1:]:
-            holder.put_in_cache(stocke, periods.period(m))
+            holder.put_in_cache(stocke, m)
     return simulation
 
 
-def _entrees_fixes_et_annuelles(simulation: Simulation, bloc: pd.DataFrame) -> None:
+def _entrees_fixes_et_annuelles(simulation: Simulation, colonnes: Colonnes, lignes: slice | np.ndarray) -> None:
     """Dates (ETERNITY) et entrées annuelles : carrière, revenu fiscal de référence et parts."""
-    for nom in ("date_naissance", "date_debut_invalidite", "date_effet_pension_invalidite"):
-        if nom in bloc:
-            simulation.set_input(nom, periods.ETERNITY, bloc[nom].to_numpy().astype("datetime64[D]"))
+    variables = simulation.tax_benefit_system.variables
+    for nom in DATES_FIXES:
+        if nom in colonnes.population:
+            simulation.set_input(nom, periods.ETERNITY, colonnes.tableau(nom, lignes).astype("datetime64[D]"))
     for nom in ENUMERATIONS_FACULTATIVES:
-        if nom in bloc and nom in simulation.tax_benefit_system.variables:
-            simulation.set_input(nom, periods.ETERNITY, np.asarray(bloc[nom]).astype(str))
-    for annee, colonne in colonnes_salaire(bloc).items():
-        simulation.set_input("salaire_brut_annuel", str(annee), bloc[colonne].to_numpy())
-    for (prefixe, annee), colonne in colonnes_non_salariees(bloc).items():
-        simulation.set_input(CARRIERES_NON_SALARIEES[prefixe][0], str(annee), bloc[colonne].to_numpy())
-    for annee, colonne in colonnes_rfr(bloc).items():
+        if nom in colonnes.enumerations:
+            codes = EnumArray(colonnes.enumerations[nom][lignes], variables[nom].possible_values)
+            simulation.set_input(nom, periods.ETERNITY, codes)
+    for annee, colonne in colonnes.salaires.items():
+        simulation.set_input("salaire_brut_annuel", str(annee), colonnes.tableau(colonne, lignes))
+    for (prefixe, annee), colonne in colonnes.non_salariees.items():
+        simulation.set_input(CARRIERES_NON_SALARIEES[prefixe][0], str(annee), colonnes.tableau(colonne, lignes))
+    for annee, colonne in colonnes.rfr.items():
         # Revenu fiscal de référence et parts du foyer fiscal, pour chaque année donnée.
-        simulation.set_input("rfr", str(annee), bloc[colonne].to_numpy())
-        simulation.set_input("nbptr", str(annee), bloc["nbptr"].to_numpy())
+        simulation.set_input("rfr", str(annee), colonnes.tableau(colonne, lignes))
+        simulation.set_input("nbptr", str(annee), colonnes.tableau("nbptr", lignes))
 
 
-def calculer_bloc(  # noqa: PLR0917 — Dask (client.submit) passe les arguments par position
+def _calculer(  # noqa: PLR0917 — tâche des moteurs parallèles (arguments par position)
+    colonnes: Colonnes,
+    lignes: slice | np.ndarray,
+    periode: str,
+    reformes: tuple = (),
+    variables: Sequence[str] | None = None,
+    revalorisation: Revalorisation | None = None,
+    jusqua: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Résultats des lignes ``lignes`` (familles entières) : {colonne: tableau},
+    dans l'ordre de :func:`calculer_bloc`."""
+    mois = mois_de(periode)
+    systemes = _systemes(tuple(reformes), revalorisation, jusqua)
+    sortie = {}
+    # Sans revenu fiscal de référence, pas de taux de CSG : seuls les montants bruts.
+    nets = bool(colonnes.rfr)
+    for scenario, tbs in systemes.items():
+        demandees = [v for v in (variables or VARIABLES) if v in tbs.variables and (nets or v not in VARIABLES_NETTES)]
+        simulation = _construire(tbs, colonnes, lignes, mois)
+        suffixe = "" if scenario == LOI_EN_VIGUEUR else f"__{scenario}"
+        if scenario == LOI_EN_VIGUEUR:
+            sortie["age"] = np.asarray(simulation.calculate("age", mois[0]), dtype=np.int16)
+        for variable in demandees:
+            valeurs = None
+            for m in mois:
+                v = simulation.calculate(variable, m)
+                if variable == "salaire_annuel_moyen":
+                    valeurs = v
+                elif v.dtype == bool:
+                    valeurs = v if valeurs is None else (valeurs | v)
+                else:
+                    valeurs = v.astype(np.float64) if valeurs is None else valeurs + v
+            sortie[variable + suffixe] = np.array(valeurs)  # copie : la simulation est libérée
+        del simulation
+    return sortie
+
+
+def calculer_bloc(  # noqa: PLR0917 — arguments par position, comme les tâches des moteurs parallèles
     bloc: pd.DataFrame,
     periode: str,
     reformes: tuple = (),
@@ -270,29 +369,8 @@ def calculer_bloc(  # noqa: PLR0917 — Dask (client.submit) passe les arguments
     vrai si la pension est due au moins un mois, ``salaire_annuel_moyen`` est
     celui du dernier mois.
     """
-    mois = mois_de(periode)
-    systemes = _systemes(tuple(reformes), revalorisation, jusqua)
-    sortie = {}
-    # Sans revenu fiscal de référence, pas de taux de CSG : seuls les montants bruts.
-    nets = bool(colonnes_rfr(bloc))
-    for scenario, tbs in systemes.items():
-        demandees = [v for v in (variables or VARIABLES) if v in tbs.variables and (nets or v not in VARIABLES_NETTES)]
-        simulation = _construire(tbs, bloc, mois)
-        suffixe = "" if scenario == LOI_EN_VIGUEUR else f"__{scenario}"
-        if scenario == LOI_EN_VIGUEUR:
-            sortie["age"] = np.asarray(simulation.calculate("age", mois[0]), dtype=np.int16)
-        for variable in demandees:
-            valeurs = None
-            for m in mois:
-                v = simulation.calculate(variable, m)
-                if variable == "salaire_annuel_moyen":
-                    valeurs = v
-                elif v.dtype == bool:
-                    valeurs = v if valeurs is None else (valeurs | v)
-                else:
-                    valeurs = v.astype(np.float64) if valeurs is None else valeurs + v
-            sortie[variable + suffixe] = np.asarray(valeurs)
-        del simulation
+    colonnes = Colonnes(bloc, systeme_de_base())
+    sortie = _calculer(colonnes, slice(None), periode, reformes, variables, revalorisation, jusqua)
     return pd.DataFrame(sortie, index=bloc.index)
 
 
@@ -363,6 +441,7 @@ def simuler(
     valider: bool = True,
     dask_workers: int = 2,
     dask_processes: bool = True,
+    processus: int | None = None,
     revalorisation: Revalorisation | None = None,
     jusqua: int | None = None,
 ) -> pd.DataFrame:
@@ -374,11 +453,18 @@ def simuler(
     (nom, classe). ``revalorisation`` (et ``jusqua``, dernière année) : barèmes
     revalorisés après leur dernière valeur publiée
     (:mod:`.revalorisation`). ``progression`` : barre tqdm (ou une barre
-    existante à faire avancer). Rend un DataFrame : ``id``, ``famille_id``,
-    ``poids``, ``categorie_invalidite``, ``age``, ``tranche_age`` puis les
-    variables (voir :func:`calculer_bloc`), une ligne par ligne d'entrée,
-    dans l'ordre, et les autres colonnes d'entrée non calculées.
+    existante à faire avancer). ``moteur`` : ``local`` (un processus),
+    ``processus`` (un processus par cœur, ou ``processus``), ``dask``
+    (``LocalCluster`` de ``dask_workers`` travailleurs, ou l'ordonnanceur
+    ``scheduler``) ; les résultats sont les mêmes. Rend un DataFrame : ``id``,
+    ``famille_id``, ``poids``, ``categorie_invalidite``, ``age``,
+    ``tranche_age`` puis les variables (voir :func:`calculer_bloc`), une ligne
+    par ligne d'entrée, dans l'ordre, et les autres colonnes d'entrée non
+    calculées.
     """
+    if moteur not in MOTEURS:
+        msg = f"moteur inconnu « {moteur} » ({', '.join(MOTEURS)})"
+        raise ValueError(msg)
     if valider:
         population = valider_population(population)
     reformes = tuple(reformes)
@@ -387,35 +473,49 @@ def simuler(
     if revalorisation is not None and jusqua is None:
         jusqua = int(str(periode)[:4])
     verifier_calculable(population, periode, reformes, revalorisation, jusqua)
-    blocs = decouper(population, taille_bloc)
+    arguments = (periode, reformes, variables, revalorisation, jusqua)
+    calculs = Resultats(len(population))
     propre = not hasattr(progression, "update")
     barre = barre_de_progression(len(population), actif=bool(progression)) if propre else progression
     try:
         if moteur == "local":
-            morceaux = []
-            for positions in blocs:
-                morceaux.append(
-                    calculer_bloc(population.iloc[positions], periode, reformes, variables, revalorisation, jusqua)
-                )
+            colonnes = Colonnes(population, systeme_de_base())
+            for positions in decouper(population, taille_bloc):
+                lignes = en_tranche(positions)
+                calculs.ranger(lignes, _calculer(colonnes, lignes, *arguments))
                 barre.update(positions.size)
-        elif moteur == "dask":
-            morceaux = _simuler_dask(
+        elif moteur == "processus":
+            _simuler_processus(population, arguments, taille_bloc, processus=processus, barre=barre, calculs=calculs)
+        else:
+            _simuler_dask(
                 population,
-                blocs,
-                (periode, reformes, variables, revalorisation, jusqua),
+                arguments,
+                taille_bloc,
                 scheduler=scheduler,
                 barre=barre,
                 workers=dask_workers,
                 processes=dask_processes,
+                calculs=calculs,
             )
-        else:
-            msg = f"moteur inconnu « {moteur} » (local ou dask)"
-            raise ValueError(msg)
     finally:
         if propre:
             barre.close()
-    calculs = pd.concat(morceaux).sort_index()
-    return assembler(population, calculs)
+    return assembler(population, calculs.colonnes)
+
+
+class Resultats:
+    """Les résultats de toute la population, colonne par colonne, remplis bloc par bloc."""
+
+    def __init__(self, taille: int) -> None:
+        self.taille = taille
+        self.colonnes: dict[str, np.ndarray] = {}
+
+    def ranger(self, lignes: slice | np.ndarray, sortie: Mapping[str, np.ndarray]) -> None:
+        """Les résultats d'un bloc à leur place (``lignes`` de la population)."""
+        for nom, valeurs in sortie.items():
+            if nom not in self.colonnes:
+                self.colonnes[nom] = np.empty(self.taille, dtype=valeurs.dtype)
+            self.colonnes[nom][lignes] = valeurs
 
 
 def verifier_annees_rfr(population: pd.DataFrame, mois: Sequence[str]) -> None:
@@ -436,16 +536,125 @@ def verifier_annees_rfr(population: pd.DataFrame, mois: Sequence[str]) -> None:
         raise PopulationInvalide(noms.split(", ")[0], msg)
 
 
+#: Moteurs de :func:`simuler`.
+MOTEURS = ("local", "processus", "dask")
+#: Personnes par tâche d'un moteur distribué (Dask) au moins : peu de tâches,
+#: chacune découpée en blocs par le travailleur.
+TAILLE_TACHE = 250_000
+
+
+def coeurs_disponibles() -> int:
+    """Cœurs que ce processus peut utiliser."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+#: Colonnes d'entrée que lit le modèle (les moteurs distribués n'envoient qu'elles).
+COLONNES_DU_MODELE = frozenset(
+    {"id", "famille_id", "role_famille", "nbptr", *DATES_FIXES, *ENUMERATIONS_FACULTATIVES, *ENTREES_MENSUELLES}
+)
+
+
+def _colonne_de_carriere(colonne: object) -> bool:
+    texte = str(colonne)
+    return bool(MOTIF_SALAIRE.match(texte) or MOTIF_CARRIERE_NON_SALARIEE.match(texte) or MOTIF_RFR.match(texte))
+
+
+def en_tranche(positions: np.ndarray) -> slice | np.ndarray:
+    """Les positions d'un bloc, en tranche quand elles se suivent (les colonnes du
+    bloc sont alors des vues, sans copie)."""
+    if positions.size and positions[-1] - positions[0] + 1 == positions.size and (np.diff(positions) == 1).all():
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
+
+
+def _calculer_morceau(morceau: pd.DataFrame, arguments: tuple, taille_bloc: int) -> dict[str, np.ndarray]:
+    """Tâche d'un moteur distribué : un morceau de la population (des familles
+    entières), calculé bloc par bloc comme le moteur local ; le système
+    socio-fiscal est construit une fois par processus travailleur."""
+    colonnes = Colonnes(morceau, systeme_de_base())
+    sortie = Resultats(len(morceau))
+    for positions in decouper(morceau, taille_bloc):
+        lignes = en_tranche(positions)
+        sortie.ranger(lignes, _calculer(colonnes, lignes, *arguments))
+    return sortie.colonnes
+
+
+def _morceaux(population: pd.DataFrame, nombre: int) -> list[np.ndarray]:
+    """``nombre`` morceaux de familles entières (positions), de tailles voisines."""
+    return decouper(population, int(np.ceil(len(population) / max(1, nombre))))
+
+
+#: Ce que les processus du moteur ``processus`` reçoivent en naissant (fork) :
+#: les colonnes de la population et les arguments du calcul, sans copie.
+_PARTAGE: tuple[Colonnes, tuple] | None = None
+
+
+def _calculer_partage(lignes: slice | np.ndarray) -> dict[str, np.ndarray]:
+    """Tâche du moteur ``processus`` (fork) : un bloc des colonnes partagées."""
+    colonnes, arguments = _PARTAGE
+    return _calculer(colonnes, lignes, *arguments)
+
+
+def _simuler_processus(
+    population: pd.DataFrame,
+    arguments: tuple,
+    taille_bloc: int,
+    *,
+    processus: int | None,
+    barre: tqdm,
+    calculs: Resultats,
+) -> None:
+    """Un processus par cœur (``processus``), chacun prenant les blocs l'un après
+    l'autre. Sous Linux (fork), les processus naissent avec la population, les
+    colonnes lues et les systèmes socio-fiscaux déjà construits : une tâche
+    n'envoie que les lignes de son bloc et reçoit ses résultats. Ailleurs,
+    chaque tâche reçoit son bloc."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    global _PARTAGE  # noqa: PLW0603 — hérité par les processus nés par fork
+    nombre = processus or coeurs_disponibles()
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    _systemes(tuple(arguments[1]), arguments[3], arguments[4])  # construits avant la naissance des processus
+    blocs = decouper(population, taille_bloc)
+    if fork:
+        _PARTAGE = (Colonnes(population, systeme_de_base()), arguments)
+    try:
+        contexte = multiprocessing.get_context("fork" if fork else "spawn")
+        with ProcessPoolExecutor(max_workers=max(1, nombre), mp_context=contexte) as pool:
+            taches = {}
+            for positions in blocs:
+                lignes = en_tranche(positions)
+                if fork:
+                    tache = pool.submit(_calculer_partage, lignes)
+                else:
+                    tache = pool.submit(_calculer_morceau, population.iloc[positions], arguments, taille_bloc)
+                taches[tache] = (lignes, positions.size)
+            for tache in as_completed(taches):
+                lignes, taille = taches[tache]
+                calculs.ranger(lignes, tache.result())
+                barre.update(taille)
+    finally:
+        _PARTAGE = None
+
+
 def _simuler_dask(
     population: pd.DataFrame,
-    blocs: list[np.ndarray],
     arguments: tuple,
+    taille_bloc: int,
     *,
     scheduler: str | None,
     barre: tqdm,
     workers: int,
     processes: bool,
-) -> list[pd.DataFrame]:
+    calculs: Resultats,
+) -> None:
+    """Les familles réparties en peu de tâches (une par fil de travail, d'au moins
+    ``TAILLE_TACHE`` personnes), chacune calculée par blocs sur un travailleur
+    (:func:`_calculer_morceau`) ; seules les colonnes d'entrée du modèle sont
+    envoyées."""
     from openfisca_invalidite.extras import imports_de
 
     with imports_de("dask"):
@@ -458,16 +667,19 @@ def _simuler_dask(
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0")
         client = Client(cluster)
     try:
-        futures = []
-        for positions in blocs:
-            donnees = client.scatter(population.iloc[positions])
-            futures.append(client.submit(calculer_bloc, donnees, *arguments, pure=False))
-        morceaux = []
-        for future in as_completed(futures):
-            morceau = future.result()
-            morceaux.append(morceau)
-            barre.update(len(morceau))
-        return morceaux
+        fils = max(1, sum(client.nthreads().values()))
+        nombre = max(fils, int(np.ceil(len(population) / TAILLE_TACHE)))
+        nombre = int(np.ceil(nombre / fils)) * fils  # un multiple du nombre de fils : pas de fil oisif à la fin
+        utiles = [c for c in population.columns if c in COLONNES_DU_MODELE or _colonne_de_carriere(c)]
+        taches = {}
+        for positions in _morceaux(population, nombre):
+            donnees = client.scatter(population[utiles].iloc[positions])
+            tache = client.submit(_calculer_morceau, donnees, arguments, taille_bloc, pure=False)
+            taches[tache] = (en_tranche(positions), positions.size)
+        for tache in as_completed(taches):
+            lignes, taille = taches[tache]
+            calculs.ranger(lignes, tache.result())
+            barre.update(taille)
     finally:
         client.close()
         if cluster is not None:
@@ -484,15 +696,16 @@ def tranche_age(age: np.ndarray) -> pd.Categorical:
 COLONNES_IDENTITE = ("id", "famille_id", "role_famille", "poids", "categorie_invalidite", "regime_invalidite")
 
 
-def assembler(population: pd.DataFrame, calculs: pd.DataFrame) -> pd.DataFrame:
-    """Résultats : identité, âge, variables calculées, puis les autres colonnes
-    d'entrée (hors carrière) pour regrouper par elles."""
+def assembler(population: pd.DataFrame, calculs: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Résultats : identité, âge, variables calculées (``calculs`` : un tableau
+    par colonne, dans l'ordre des lignes de ``population``), puis les autres
+    colonnes d'entrée (hors carrière) pour regrouper par elles."""
     resultat = population[list(COLONNES_IDENTITE)].copy()
-    resultat["age"] = calculs["age"].to_numpy()
+    resultat["age"] = np.asarray(calculs["age"])
     resultat["tranche_age"] = tranche_age(resultat["age"].to_numpy())
-    for colonne in calculs.columns:
+    for colonne in list(calculs.keys()):
         if colonne != "age":
-            resultat[colonne] = calculs[colonne].to_numpy()
+            resultat[colonne] = np.asarray(calculs[colonne])
     entrees = [
         c
         for c in population.columns

@@ -46,7 +46,7 @@ class pension_invalidite_age_fin(Variable):
     """
 
     def formula(individu, period):
-        age = selon_regime(
+        return selon_regime(
             individu,
             period,
             {
@@ -55,8 +55,9 @@ class pension_invalidite_age_fin(Variable):
                 ),
                 (RegimeInvalidite.msa_non_salarie,): lambda: individu("age_legal_retraite", period),
             },
+            garder="pension_invalidite_age_fin",
+            dtype=np.float32,  # le type de la variable : OpenFisca garde le tableau tel quel
         )
-        return le_meme(individu, "pension_invalidite_age_fin", age.astype(np.float32))
 
 
 class pension_invalidite_maintien_en_activite_possible(Variable):

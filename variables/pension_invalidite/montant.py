@@ -11,15 +11,17 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import le_meme
+from openfisca_invalidite.commons import une_fois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
     bareme_msa_non_salarie,
+    bareme_msa_non_salarie_du_mois,
     bareme_ssi,
+    bareme_ssi_du_mois,
     pension_msa_non_salarie_du_mois,
     pension_ssi_du_mois,
 )
-from openfisca_invalidite.pension import par_categorie, pension_de_la_section_3
+from openfisca_invalidite.pension import par_categorie, pension_de_la_section_3, selon_categorie
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import (
     REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE,
@@ -51,19 +53,28 @@ class taux_pension_invalidite(Variable):
 
     def formula(individu, period, parameters):
         categorie = individu("categorie_invalidite", period)
-        taux = selon_regime(
+
+        def par_categorie_du_mois(regime, taux):
+            # Le taux de chaque catégorie ne change qu'avec les paramètres : gardé.
+            return une_fois(individu, ("taux", regime, *taux), lambda: selon_categorie(categorie, 0.0, taux), categorie)
+
+        def regime_general():
+            taux = parameters(period).pension_invalidite.montant.taux
+            return par_categorie_du_mois("regime_general", (taux.categorie_1, taux.categorie_2, taux.categorie_3))
+
+        return selon_regime(
             individu,
             period,
             {
-                REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: par_categorie(
-                    categorie, parameters(period).pension_invalidite.montant.taux
+                REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: regime_general,
+                SSI: lambda: par_categorie_du_mois("ssi", bareme_ssi_du_mois(period, parameters).taux[1:]),
+                MSA_NON_SALARIE: lambda: par_categorie_du_mois(
+                    "msa_non_salarie", bareme_msa_non_salarie_du_mois(individu, period, parameters).taux[1:]
                 ),
-                SSI: lambda: bareme_ssi(categorie, period, parameters).taux,
-                MSA_NON_SALARIE: lambda: bareme_msa_non_salarie(individu, categorie, period, parameters).taux,
             },
+            garder="taux_pension_invalidite",
+            dtype=np.float32,  # le type de la variable : OpenFisca garde le tableau tel quel
         )
-        # Le même tableau d'un mois à l'autre tant que catégories et taux ne changent pas.
-        return le_meme(individu, "taux_pension_invalidite", taux.astype(np.float32))
 
 
 class pension_invalidite_minimum(Variable):
