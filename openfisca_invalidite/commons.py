@@ -7,6 +7,7 @@ les dates distinctes d'un paramètre ou les années d'une carrière.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -26,14 +27,50 @@ JOUR = "datetime64[D]"
 MOIS_PAR_AN = 12
 
 
+#: Jours du 0000-03-01 au 1970-01-01 (calendrier grégorien proleptique), et bornes
+#: des jours que le calcul en entiers 32 bits de :func:`_annee_et_mois` couvre
+#: (années 1 à 9999).
+_DECALAGE_JOURS = 719_468
+_JOURS_COUVERTS = (-_DECALAGE_JOURS + 306, 2_932_896)
+#: En dessous, la conversion de numpy, aussi rapide.
+_PETIT_TABLEAU = 1024
+
+
+def _annee_et_mois(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Année et mois (1 à 12) de dates ``datetime64[D]``, par l'arithmétique du
+    calendrier grégorien en entiers 32 bits (algorithme « civil from days »
+    d'H. Hinnant), cinq fois plus vite que la conversion ``datetime64[Y]`` de
+    numpy et égale à elle pour tout jour des années 1 à 9999 ; ``None`` pour un
+    petit tableau ou des dates hors de ces années (la conversion de numpy sert
+    alors)."""
+    jours = np.asarray(dates).astype(JOUR, copy=False).view(np.int64)
+    if jours.size < _PETIT_TABLEAU or jours.min() < _JOURS_COUVERTS[0] or jours.max() > _JOURS_COUVERTS[1]:
+        return None
+    z = jours.astype(np.int32) + np.int32(_DECALAGE_JOURS)
+    ere = z // 146_097
+    jour_de_l_ere = z - ere * 146_097
+    an_de_l_ere = (jour_de_l_ere - jour_de_l_ere // 1460 + jour_de_l_ere // 36_524 - jour_de_l_ere // 146_096) // 365
+    jour_de_l_an = jour_de_l_ere - (365 * an_de_l_ere + an_de_l_ere // 4 - an_de_l_ere // 100)
+    mois_depuis_mars = (5 * jour_de_l_an + 2) // 153
+    mois = mois_depuis_mars + np.where(mois_depuis_mars < 10, 3, -9)  # noqa: PLR2004 — mars à décembre
+    return an_de_l_ere + ere * 400 + (mois <= 2), mois  # noqa: PLR2004 — janvier et février : année suivante
+
+
 def annee(dates: np.ndarray) -> np.ndarray:
     """Année civile d'un tableau de dates ``datetime64``."""
-    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    calcul = _annee_et_mois(dates)
+    if calcul is None:
+        return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    return calcul[0].astype(np.int64)
 
 
 def indice_mois(dates: np.ndarray) -> np.ndarray:
     """Rang du mois d'une date (année × 12 + mois − 1), pour comparer des mois."""
-    return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    calcul = _annee_et_mois(dates)
+    if calcul is None:
+        return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    an, mois = calcul
+    return an.astype(np.int64) * 12 + (mois - 1)
 
 
 def mois_aaaamm(dates: np.ndarray) -> np.ndarray:
@@ -221,6 +258,11 @@ def une_fois(population: Population, cle: Hashable, calcul: Callable[[], Any], *
     return garde[1]
 
 
+def oublier(simulation: object) -> None:
+    """Oublie les valeurs gardées pour ``simulation`` (:func:`une_fois`)."""
+    _GARDES.pop(simulation, None)
+
+
 def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], Any]) -> Any:  # noqa: ANN401
     """``calcul()`` (une valeur Python : paramètres d'un mois, clé) une fois par
     simulation et par ``cle`` : ce que chaque mois relit sans le recalculer."""
@@ -300,9 +342,45 @@ def entree_donnee(individu: Population, variable: str, periode: str | Period) ->
     tableau. Pour les boucles sur les années (ou mois) propres à chaque
     personne, qui rencontrent surtout des années sans entrée."""
     holder = individu.get_holder(variable)
+    periode = lire_periode(periode)
     if holder.variable.formulas:
         return individu(variable, periode)
-    return holder.get_array(periods.period(periode))
+    return holder.get_array(periode)
+
+
+def entree_a_la_periode_de_chacun(
+    individu: Population, variable: str, rangs: np.ndarray, retenues: np.ndarray, *, mensuelle: bool = False
+) -> np.ndarray:
+    """Valeur d'une entrée annuelle (mensuelle si ``mensuelle``) à la période
+    propre à chaque personne ``retenues`` : l'année de rang ``rangs`` (ou le
+    mois de rang année × 12 + mois − 1) ; sa valeur par défaut ailleurs et aux
+    périodes où elle n'est pas donnée. Boucle sur les périodes où l'entrée est
+    donnée (une variable calculée : sur les périodes distinctes), jamais sur
+    les personnes ; rendu en float64."""
+    holder = individu.get_holder(variable)
+    resultat = np.full(individu.count, holder.variable.default_value, dtype=np.float64)
+    if holder.variable.formulas:
+        for rang, qui in par_valeur(rangs, retenues):
+            texte = f"{rang // 12}-{rang % 12 + 1:02d}" if mensuelle else str(rang)
+            resultat[qui] = individu(variable, lire_periode(texte))[qui]
+        return resultat
+    unite = periods.DateUnit.MONTH if mensuelle else periods.DateUnit.YEAR
+    for periode in holder.get_known_periods():
+        if periode.unit != unite or periode.size != 1:
+            continue
+        debut_periode = periode.start
+        rang = debut_periode.year * 12 + debut_periode.month - 1 if mensuelle else debut_periode.year
+        qui = np.flatnonzero(retenues & (rangs == rang))
+        if qui.size:
+            resultat[qui] = holder.get_array(periode)[qui]
+    return resultat
+
+
+@functools.lru_cache(maxsize=4096)
+def lire_periode(periode: str | Period) -> Period:
+    """La période OpenFisca d'un texte (« 2023 », « 2023-06 »), lue une fois :
+    les boucles sur les années et les mois la redemandent souvent."""
+    return periods.period(periode)
 
 
 #: Année de la date par défaut de ``date_debut_invalidite`` (31/12/9999) : pas d'invalidité.

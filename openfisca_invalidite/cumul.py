@@ -86,6 +86,8 @@ def somme_sur_mois(individu: Population, variable: str, mois: Sequence[Period]) 
     ``ADD`` d'OpenFisca (mois après mois, dans le type de la variable), rendue
     en float64. Gardée (:func:`une_fois`) pour les périodes dont chaque mois a
     le même tableau : les périodes de référence de mois voisins, quand les
-    revenus ne changent pas d'un mois à l'autre."""
+    revenus ne changent pas d'un mois à l'autre. Partagée : en lecture seule."""
     valeurs = [individu(variable, m) for m in mois]
-    return une_fois(individu, ("somme_sur_mois", variable), lambda: sum(valeurs), *valeurs).astype(np.float64)
+    return une_fois(
+        individu, ("somme_sur_mois", variable), lambda: np.asarray(sum(valeurs), dtype=np.float64), *valeurs
+    )

@@ -67,10 +67,20 @@ def _personnes_des_groupes(
     return une_fois(individu, ("personnes_des_groupes", groupes), calcul, regime)
 
 
+class PourSesPersonnes:
+    """Branche de :func:`selon_regime` calculée pour les seules personnes de son
+    groupe de régimes : ``calcul(qui)`` rend leurs valeurs (``qui`` : leurs
+    indices), dans cet ordre. Pour un régime qui ne concerne qu'une petite part
+    de la population."""
+
+    def __init__(self, calcul: Callable[[np.ndarray], np.ndarray]) -> None:
+        self.calcul = calcul
+
+
 def selon_regime(
     individu: Population,
     period: Period,
-    branches: Mapping[tuple[RegimeInvalidite, ...], Callable[[], np.ndarray]],
+    branches: Mapping[tuple[RegimeInvalidite, ...], Callable[[], np.ndarray] | PourSesPersonnes],
     *,
     defaut: float | bool = 0,
     garder: str | None = None,
@@ -79,20 +89,25 @@ def selon_regime(
     """Valeur de la branche du régime de chaque personne (``regime_invalidite``).
 
     ``branches`` associe un groupe de régimes à une fonction sans argument qui
-    rend la valeur de la branche pour toutes les personnes ; elle n'est appelée
-    que si une personne au moins relève d'un régime du groupe. Une personne dont
-    le régime n'a pas de branche reçoit ``defaut``. ``dtype`` : type du
-    résultat (par défaut celui des branches). ``garder`` (un nom) : les
-    branches rendent des tableaux gardés par la simulation (variables,
-    :func:`une_fois`) ; le résultat l'est aussi, sous ce nom, et relu tant que
-    les branches rendent les mêmes tableaux.
+    rend la valeur de la branche pour toutes les personnes (ou à une branche
+    :class:`PourSesPersonnes`, calculée pour les seules personnes du groupe) ;
+    elle n'est appelée que si une personne au moins relève d'un régime du
+    groupe. Une personne dont le régime n'a pas de branche reçoit ``defaut``.
+    ``dtype`` : type du résultat (par défaut celui des branches). ``garder``
+    (un nom) : les branches rendent des tableaux gardés par la simulation
+    (variables, :func:`une_fois`) ; le résultat l'est aussi, sous ce nom, et
+    relu tant que les branches rendent les mêmes tableaux.
     """
     groupes = tuple(branches)
     personnes = _personnes_des_groupes(individu, period, groupes)
     presents = [(regimes, qui) for regimes, qui in zip(groupes, personnes, strict=False) if qui.size]
     if not presents:
         return np.full(individu.count, defaut, dtype=dtype)
-    valeurs = [np.asarray(branches[regimes]()) for regimes, _ in presents]
+    compactes = [isinstance(branches[regimes], PourSesPersonnes) for regimes, _ in presents]
+    valeurs = [
+        np.asarray(branches[regimes].calcul(qui) if compacte else branches[regimes]())
+        for (regimes, qui), compacte in zip(presents, compactes, strict=True)
+    ]
     sans_groupe = personnes[-1]
 
     def combiner() -> np.ndarray:
@@ -100,14 +115,19 @@ def selon_regime(
             *valeurs, defaut if type(defaut) in {int, float} else np.asarray(defaut)
         )
         # Les groupes sont disjoints : chaque personne prend la valeur de sa branche
-        # (comme np.select) ; la branche du groupe le plus nombreux sert de fond.
-        fond = max(range(len(presents)), key=lambda k: presents[k][1].size)
-        resultat = np.array(np.broadcast_to(valeurs[fond], individu.count), dtype=type_resultat)
+        # (comme np.select) ; la branche complète du groupe le plus nombreux sert de fond.
+        completes = [k for k, compacte in enumerate(compactes) if not compacte]
+        if completes:
+            fond = max(completes, key=lambda k: presents[k][1].size)
+            resultat = np.array(np.broadcast_to(valeurs[fond], individu.count), dtype=type_resultat)
+            if sans_groupe.size:
+                resultat[sans_groupe] = defaut
+        else:
+            fond = None
+            resultat = np.full(individu.count, defaut, dtype=type_resultat)
         for k, ((_, qui), valeur) in enumerate(zip(presents, valeurs, strict=True)):
             if k != fond:
-                resultat[qui] = valeur[qui] if valeur.ndim else valeur
-        if sans_groupe.size:
-            resultat[sans_groupe] = defaut
+                resultat[qui] = valeur if compactes[k] or not valeur.ndim else valeur[qui]
         return resultat
 
     if garder is None:
@@ -142,19 +162,3 @@ def date_d_effet(individu: Population, period: Period) -> np.ndarray:
 def du_regime(individu: Population, period: Period, regime: RegimeInvalidite) -> np.ndarray:
     """Vrai pour les personnes dont la pension est servie par ``regime``."""
     return np.asarray(individu("regime_invalidite", period)) == regime.index
-
-
-def pour_le_regime(
-    individu: Population,
-    period: Period,
-    regime: RegimeInvalidite,
-    fonction: Callable[[np.ndarray], np.ndarray],
-) -> np.ndarray:
-    """Tableau de toutes les personnes : ``fonction(qui)`` pour les personnes
-    ``qui`` (indices) du régime, 0 pour les autres. Pour qu'une branche coûteuse
-    ne calcule que les personnes qui en relèvent."""
-    qui = np.flatnonzero(du_regime(individu, period, regime))
-    resultat = np.zeros(individu.count, dtype=np.float64)
-    if qui.size:
-        resultat[qui] = fonction(qui)
-    return resultat

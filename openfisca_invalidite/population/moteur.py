@@ -25,6 +25,7 @@ from openfisca_core import periods
 from openfisca_core.indexed_enums import EnumArray
 from openfisca_core.simulations import SimulationBuilder
 
+from openfisca_invalidite.commons import oublier
 from openfisca_invalidite.population.schema import (
     CARRIERES_NON_SALARIEES,
     ENUMERATIONS_FACULTATIVES,
@@ -349,8 +350,18 @@ def _calculer(  # noqa: PLR0917 — tâche des moteurs parallèles (arguments pa
                 else:
                     valeurs = v.astype(np.float64) if valeurs is None else valeurs + v
             sortie[variable + suffixe] = np.array(valeurs)  # copie : la simulation est libérée
-        del simulation
+        liberer(simulation)
     return sortie
+
+
+def liberer(simulation: Simulation) -> None:
+    """Rend tout de suite la mémoire des tableaux d'une simulation calculée : ses
+    populations et elle se référencent les unes les autres, et le ramasse-miettes
+    ne les libérerait qu'à son prochain passage, plusieurs blocs plus tard."""
+    for population in simulation.populations.values():
+        for variable in list(population.get_memory_usage()["by_variable"]):
+            simulation.delete_arrays(variable)
+    oublier(simulation)
 
 
 def calculer_bloc(  # noqa: PLR0917 — arguments par position, comme les tâches des moteurs parallèles
@@ -699,22 +710,27 @@ COLONNES_IDENTITE = ("id", "famille_id", "role_famille", "poids", "categorie_inv
 def assembler(population: pd.DataFrame, calculs: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame:
     """Résultats : identité, âge, variables calculées (``calculs`` : un tableau
     par colonne, dans l'ordre des lignes de ``population``), puis les autres
-    colonnes d'entrée (hors carrière) pour regrouper par elles."""
-    resultat = population[list(COLONNES_IDENTITE)].copy()
-    resultat["age"] = np.asarray(calculs["age"])
-    resultat["tranche_age"] = tranche_age(resultat["age"].to_numpy())
+    colonnes d'entrée (hors carrière) pour regrouper par elles.
+
+    Construit en une fois, sans copie : les colonnes calculées sont celles de
+    ``calculs``, les colonnes d'entrée reprises partagent la mémoire de
+    ``population`` (pandas copie à l'écriture : modifier l'une ne change pas
+    l'autre)."""
+    age = np.asarray(calculs["age"])
+    colonnes = {c: population[c] for c in COLONNES_IDENTITE}
+    colonnes["age"] = age
+    colonnes["tranche_age"] = tranche_age(age)
     for colonne in list(calculs.keys()):
         if colonne != "age":
-            resultat[colonne] = np.asarray(calculs[colonne])
-    entrees = [
-        c
-        for c in population.columns
-        if c not in resultat.columns
-        and not MOTIF_SALAIRE.match(str(c))
-        and not MOTIF_CARRIERE_NON_SALARIEE.match(str(c))
-    ]
-    if entrees:
-        resultat = pd.concat([resultat, population[entrees].set_axis(resultat.index)], axis=1)
+            colonnes[colonne] = np.asarray(calculs[colonne])
+    for colonne in population.columns:
+        if (
+            colonne not in colonnes
+            and not MOTIF_SALAIRE.match(str(colonne))
+            and not MOTIF_CARRIERE_NON_SALARIEE.match(str(colonne))
+        ):
+            colonnes[colonne] = population[colonne]
+    resultat = pd.DataFrame(colonnes, index=population.index, copy=False)
     if len(resultat) != len(population):  # garde-fou : rien n'est perdu
         msg = f"{len(population) - len(resultat)} lignes perdues"
         raise RuntimeError(msg)

@@ -217,10 +217,12 @@ class pension_invalidite_activite_non_salariee(Variable):
         return une_fois(individu, "pension_invalidite_activite_non_salariee", lambda: revenus > 0, revenus)
 
 
-def _revenus_non_salaries(individu, annee, majoration):
+def _revenus_non_salaries(individu, annee, majoration, qui=None):
     """R341-17 (2011) 3e alinéa, R341-17 II 4° : revenus non salariés de l'année
-    ``annee`` (rpns_imposables) majorés (× 1,25)."""
-    return majoration * np.asarray(individu("rpns_imposables", annee), dtype=np.float64)
+    ``annee`` (rpns_imposables) majorés (× 1,25) ; des seules personnes ``qui``
+    (indices) si donné."""
+    revenus = individu("rpns_imposables", annee)
+    return majoration * np.asarray(revenus if qui is None else revenus[qui], dtype=np.float64)
 
 
 def _seuil_des_mois(individu, mois, mois_par_an):
@@ -358,9 +360,7 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
         salarie = une_fois(individu, "sans_activite_non_salariee_du_code", lambda: ~non_salarie, non_salarie)
         # R341-17 II 1er alinéa : du 13e au 2e mois civil précédant le contrôle.
         mois = mois_precedents(period, int(cumul.debut_periode_reference), int(cumul.duree_periode_reference))
-        reduction = _reduction_sur_la_periode(
-            individu, period, parameters, pension, parmi=salarie, mois=mois, revenus_non_salaries=0.0
-        )
+        reduction = _reduction_sur_la_periode(individu, period, parameters, pension, parmi=salarie, mois=mois)
         if non_salarie.any():
             # II 2e alinéa : activité non salariée, l'année civile précédente ; II 4° : ses revenus majorés.
             annee = period.this_year.offset(-int(cumul.decalage_annee_activite_non_salariee))
@@ -371,28 +371,37 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
                 pension,
                 parmi=non_salarie,
                 mois=annee.get_subperiods(DateUnit.MONTH),
-                revenus_non_salaries=_revenus_non_salaries(individu, annee, cumul.majoration_revenus_non_salaries),
+                annee_non_salariee=annee,
             )
         return reduction
 
 
-def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, mois, revenus_non_salaries):
+def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, mois, annee_non_salariee=None):
     """R341-17 II : réduction de la mensualité de ``period`` pour les personnes
-    ``parmi``, sur la période de référence ``mois`` — pensions dues chaque mois
-    (section 3), revenus mensuels des mois et ``revenus_non_salaries`` de la
-    période, comparés au seuil ; « un douzième de 50 % » du dépassement."""
+    ``parmi`` dont la pension est positive, sur la période de référence
+    ``mois`` — pensions dues chaque mois (section 3), revenus mensuels des mois
+    et, pour une activité non salariée, revenus de ``annee_non_salariee``
+    majorés (II 4°), comparés au seuil ; « un douzième de 50 % » du dépassement."""
     cumul = parameters(period).pension_invalidite.cumul_revenus
-    revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois) + revenus_non_salaries
     resultat = np.zeros(individu.count)
-    qui = np.flatnonzero(parmi & (pension > 0) & (revenus > 0))
+    candidats = np.flatnonzero(parmi & (pension > 0))
+    if candidats.size == 0:
+        return resultat
+    revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)[candidats]
+    if annee_non_salariee is not None:
+        revenus = revenus + _revenus_non_salaries(
+            individu, annee_non_salariee, cumul.majoration_revenus_non_salaries, candidats
+        )
+    # Les pensionnés qui ont des revenus sur la période : les seuls dont la pension peut être réduite.
+    avec_revenus = revenus > 0
+    qui, revenus = candidats[avec_revenus], revenus[avec_revenus]
     if qui.size == 0:
         return resultat
-    # Les pensionnés qui ont des revenus sur la période : les seuls dont la pension peut être réduite.
     pensions = pensions_de_la_section_3(individu, period, mois, parameters, qui)
     # Le seuil est annuel : il est comparé au cumul de la période (12 mois).
     seuil = individu("pension_invalidite_seuil_cumul", period)[qui] * len(mois) / MOIS_PAR_AN
     reduction = reduction_sur_periode_de_reference(
-        depassement(pensions, revenus[qui], seuil),
+        depassement(pensions, revenus, seuil),
         cumul.taux_reduction_depassement,
         int(cumul.duree_periode_reference),
     )

@@ -25,8 +25,8 @@ from openfisca_invalidite.pension import par_categorie, pension_de_la_section_3,
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import (
     REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE,
+    PourSesPersonnes,
     RegimeInvalidite,
-    pour_le_regime,
     selon_regime,
 )
 
@@ -172,17 +172,9 @@ class pension_invalidite_avant_cumul(Variable):
                     REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE: lambda: pension_de_la_section_3(
                         individu, period, period, parameters
                     ),
-                    SSI: lambda: pour_le_regime(
-                        individu,
-                        period,
-                        RegimeInvalidite.ssi,
-                        lambda qui: pension_ssi_du_mois(individu, period, period, parameters, qui),
-                    ),
-                    MSA_NON_SALARIE: lambda: pour_le_regime(
-                        individu,
-                        period,
-                        RegimeInvalidite.msa_non_salarie,
-                        lambda qui: pension_msa_non_salarie_du_mois(individu, period, period, parameters, qui),
+                    SSI: PourSesPersonnes(lambda qui: pension_ssi_du_mois(individu, period, period, parameters, qui)),
+                    MSA_NON_SALARIE: PourSesPersonnes(
+                        lambda qui: pension_msa_non_salarie_du_mois(individu, period, period, parameters, qui)
                     ),
                 },
             ),

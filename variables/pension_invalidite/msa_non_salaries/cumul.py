@@ -9,12 +9,13 @@ from openfisca_invalidite.commons import MOIS_PAR_AN
 from openfisca_invalidite.cumul import depassement, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
+    membres_du_regime,
     pensions_msa_non_salarie,
     revenu_annuel_depuis_l_effet,
     revenus_des_mois_depuis_l_effet,
 )
 from openfisca_invalidite.references import articles
-from openfisca_invalidite.regimes import RegimeInvalidite, du_regime
+from openfisca_invalidite.regimes import RegimeInvalidite
 
 
 class pension_invalidite_msa_non_salarie_seuil_cumul(Variable):
@@ -69,7 +70,8 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
         pension = individu("pension_invalidite_avant_cumul", period)
         resultat = np.zeros(individu.count)
         # Pas de réduction sans pension : les revenus ne sont lus que pour les pensionnés du régime.
-        pensionnes = np.flatnonzero(du_regime(individu, period, RegimeInvalidite.msa_non_salarie) & (pension > 0))
+        membres = membres_du_regime(individu, period, RegimeInvalidite.msa_non_salarie)[0]
+        pensionnes = membres[pension[membres] > 0]
         if pensionnes.size == 0:
             return resultat
         annee_precedente = period.this_year.offset(-1)

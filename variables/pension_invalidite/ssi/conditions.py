@@ -15,9 +15,8 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
-    entree_donnee,
+    entree_a_la_periode_de_chacun,
     indice_mois,
-    par_valeur,
     parametres_historiques,
     premier_janvier,
     une_fois,
@@ -34,11 +33,8 @@ def _par_annee(individu, variable, annees, connus):
     """Valeur d'une variable annuelle à l'année propre à chaque personne dont
     la date d'effet est connue (boucle sur les années distinctes, jamais sur
     les personnes) ; 0 pour les autres."""
-    resultat = np.zeros(individu.count)
-    for annee_lue, qui in par_valeur(annees, connus):
-        valeurs = entree_donnee(individu, variable, str(annee_lue))
-        resultat[qui] = individu.get_holder(variable).variable.default_value if valeurs is None else valeurs[qui]
-    return resultat
+    valeurs = entree_a_la_periode_de_chacun(individu, variable, annees, connus)
+    return np.where(connus, valeurs, 0.0)
 
 
 class pension_invalidite_ssi_indemnites_journalieres_a_la_demande(Variable):
@@ -60,13 +56,11 @@ class pension_invalidite_ssi_indemnites_journalieres_a_la_demande(Variable):
     def formula(individu, period):
         effet = date_d_effet(individu, period)
         mois_precedent = indice_mois(effet) - 1
-        resultat = np.zeros(individu.count, dtype=bool)
         connus = annee(effet) < ANNEE_SANS_ARRET
-        defaut = individu.get_holder("indemnites_journalieres_maladie").variable.default_value
-        for mois, qui in par_valeur(mois_precedent, connus):  # par mois distinct
-            ij = entree_donnee(individu, "indemnites_journalieres_maladie", f"{mois // 12}-{mois % 12 + 1:02d}")
-            resultat[qui] = (defaut > 0) if ij is None else (ij[qui] > 0)
-        return resultat
+        ij = entree_a_la_periode_de_chacun(
+            individu, "indemnites_journalieres_maladie", mois_precedent, connus, mensuelle=True
+        )
+        return connus & (ij > 0)
 
 
 class pension_invalidite_ssi_condition_affiliation(Variable):

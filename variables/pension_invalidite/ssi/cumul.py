@@ -10,13 +10,14 @@ from openfisca_invalidite.commons import MOIS_PAR_AN, annee
 from openfisca_invalidite.cumul import depassement, mois_precedents, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
+    membres_du_regime,
     partielle_ou_totale,
     pensions_ssi,
     revenu_annuel_depuis_l_effet,
     revenus_des_mois_depuis_l_effet,
 )
 from openfisca_invalidite.references import articles
-from openfisca_invalidite.regimes import RegimeInvalidite, date_d_effet, du_regime
+from openfisca_invalidite.regimes import RegimeInvalidite, date_d_effet
 
 
 def plafond_en_nombre_de_pensions(individu, period, cumul):
@@ -39,7 +40,8 @@ def revenus_non_salaries(individu, period, cumul, qui):
 def pensionnes_du_regime(individu, period, pension):
     """Indices des pensionnés de la SSI dont la pension du mois est positive :
     les seuls dont les revenus sont lus (pas de réduction sans pension)."""
-    return np.flatnonzero(du_regime(individu, period, RegimeInvalidite.ssi) & (pension > 0))
+    membres = membres_du_regime(individu, period, RegimeInvalidite.ssi)[0]
+    return membres[pension[membres] > 0]
 
 
 class pension_invalidite_ssi_reduction_cumul(Variable):
