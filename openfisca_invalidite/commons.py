@@ -36,8 +36,8 @@ _JOURS_COUVERTS = (-_DECALAGE_JOURS + 306, 2_932_896)
 _PETIT_TABLEAU = 1024
 
 
-def _annee_et_mois(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Année et mois (1 à 12) de dates ``datetime64[D]``, par l'arithmétique du
+def _annee_et_mois(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Année, mois (1 à 12) et jour de dates ``datetime64[D]``, par l'arithmétique du
     calendrier grégorien en entiers 32 bits (algorithme « civil from days »
     d'H. Hinnant), cinq fois plus vite que la conversion ``datetime64[Y]`` de
     numpy et égale à elle pour tout jour des années 1 à 9999 ; ``None`` pour un
@@ -53,7 +53,9 @@ def _annee_et_mois(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     jour_de_l_an = jour_de_l_ere - (365 * an_de_l_ere + an_de_l_ere // 4 - an_de_l_ere // 100)
     mois_depuis_mars = (5 * jour_de_l_an + 2) // 153
     mois = mois_depuis_mars + np.where(mois_depuis_mars < 10, 3, -9)  # noqa: PLR2004 — mars à décembre
-    return an_de_l_ere + ere * 400 + (mois <= 2), mois  # noqa: PLR2004 — janvier et février : année suivante
+    jour = jour_de_l_an - (153 * mois_depuis_mars + 2) // 5 + 1
+    # janvier et février comptent dans l'année suivante
+    return an_de_l_ere + ere * 400 + (mois <= 2), mois, jour  # noqa: PLR2004
 
 
 def annee(dates: np.ndarray) -> np.ndarray:
@@ -69,8 +71,17 @@ def indice_mois(dates: np.ndarray) -> np.ndarray:
     calcul = _annee_et_mois(dates)
     if calcul is None:
         return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    an, mois = calcul
+    an, mois, _ = calcul
     return an.astype(np.int64) * 12 + (mois - 1)
+
+
+def jour_du_mois(dates: np.ndarray) -> np.ndarray:
+    """Jour du mois (1 à 31) d'un tableau de dates ``datetime64``."""
+    calcul = _annee_et_mois(dates)
+    if calcul is None:
+        jours = np.asarray(dates).astype(JOUR)
+        return (jours - jours.astype("datetime64[M]").astype(JOUR)).astype(np.int64) + 1
+    return calcul[2].astype(np.int64)
 
 
 def mois_aaaamm(dates: np.ndarray) -> np.ndarray:
@@ -151,6 +162,24 @@ def coefficients_et_produits(parametre: Parameter) -> tuple[np.ndarray, np.ndarr
     produits.flags.writeable = False
     _PRODUITS[id(parametre)] = (parametre.values_list, coefficients, produits)
     return coefficients, produits
+
+
+#: Au-delà de cet écart entre années, :func:`valeur_au_premier_janvier` lit chaque date.
+_ANNEES_DE_LA_TABLE = 20_000
+
+
+def valeur_au_premier_janvier(parametre: Parameter, annees: np.ndarray) -> np.ndarray:
+    """Valeur d'un paramètre daté au 1er janvier de l'année propre à chaque
+    personne (``valeur_a_dates(parametre, premier_janvier(annees))``), lue dans
+    une table des années couvertes : une recherche par année, non par personne."""
+    annees = np.asarray(annees, dtype=np.int64)
+    if annees.size == 0:
+        return valeur_a_dates(parametre, premier_janvier(annees))
+    premiere, derniere = int(annees.min()), int(annees.max())
+    if derniere - premiere > _ANNEES_DE_LA_TABLE:
+        return valeur_a_dates(parametre, premier_janvier(annees))
+    table = valeur_a_dates(parametre, premier_janvier(np.arange(premiere, derniere + 1)))
+    return table[annees - premiere]
 
 
 def indice_cumule(parametre: Parameter, dates: np.ndarray) -> np.ndarray:
@@ -351,28 +380,28 @@ def entree_donnee(individu: Population, variable: str, periode: str | Period) ->
 def entree_a_la_periode_de_chacun(
     individu: Population, variable: str, rangs: np.ndarray, retenues: np.ndarray, *, mensuelle: bool = False
 ) -> np.ndarray:
-    """Valeur d'une entrée annuelle (mensuelle si ``mensuelle``) à la période
+    """Valeur d'une variable annuelle (mensuelle si ``mensuelle``) à la période
     propre à chaque personne ``retenues`` : l'année de rang ``rangs`` (ou le
-    mois de rang année × 12 + mois − 1) ; sa valeur par défaut ailleurs et aux
-    périodes où elle n'est pas donnée. Boucle sur les périodes où l'entrée est
-    donnée (une variable calculée : sur les périodes distinctes), jamais sur
-    les personnes ; rendu en float64."""
+    mois de rang année × 12 + mois − 1) ; sa valeur par défaut ailleurs, et,
+    pour une entrée, aux périodes où elle n'est pas donnée (sans en créer le
+    tableau). Boucle sur les périodes distinctes, jamais sur les personnes ;
+    rendu en float64."""
     holder = individu.get_holder(variable)
     resultat = np.full(individu.count, holder.variable.default_value, dtype=np.float64)
-    if holder.variable.formulas:
-        for rang, qui in par_valeur(rangs, retenues):
-            texte = f"{rang // 12}-{rang % 12 + 1:02d}" if mensuelle else str(rang)
-            resultat[qui] = individu(variable, lire_periode(texte))[qui]
-        return resultat
-    unite = periods.DateUnit.MONTH if mensuelle else periods.DateUnit.YEAR
-    for periode in holder.get_known_periods():
-        if periode.unit != unite or periode.size != 1:
-            continue
-        debut_periode = periode.start
-        rang = debut_periode.year * 12 + debut_periode.month - 1 if mensuelle else debut_periode.year
-        qui = np.flatnonzero(retenues & (rangs == rang))
-        if qui.size:
-            resultat[qui] = holder.get_array(periode)[qui]
+    if mensuelle and not holder.variable.formulas:
+        # Une entrée mensuelle n'est donnée que pour quelques mois, bien moins que les
+        # mois propres aux personnes : seuls ceux-là sont lus.
+        donnes = [
+            p.start.year * 12 + p.start.month - 1
+            for p in holder.get_known_periods()
+            if p.unit == periods.DateUnit.MONTH and p.size == 1
+        ]
+        retenues = retenues & np.isin(rangs, donnes)
+    for rang, qui in par_valeur(rangs, retenues):
+        texte = f"{rang // 12}-{rang % 12 + 1:02d}" if mensuelle else str(rang)
+        valeurs = entree_donnee(individu, variable, texte)
+        if valeurs is not None:
+            resultat[qui] = valeurs[qui]
     return resultat
 
 
@@ -387,17 +416,30 @@ def lire_periode(periode: str | Period) -> Period:
 ANNEE_SANS_ARRET = 9999
 
 
+#: Étendue des valeurs que :func:`par_valeur` trie en entiers 16 bits (tri par base).
+_ETENDUE_16_BITS = 1 << 16
+
+
 def par_valeur(valeurs: np.ndarray, retenues: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """Pour chaque valeur entière distincte de ``valeurs`` (parmi les personnes
-    ``retenues``), la valeur et les indices des personnes qui l'ont : pour lire
-    une variable annuelle (ou mensuelle) à l'année (au mois) propre à chaque
-    personne, en bouclant sur les années, jamais sur les personnes."""
+    ``retenues``), dans l'ordre croissant, la valeur et les indices (croissants)
+    des personnes qui l'ont : pour lire une variable annuelle (ou mensuelle) à
+    l'année (au mois) propre à chaque personne, en bouclant sur les années,
+    jamais sur les personnes. Un seul tri stable des personnes."""
     valeurs = np.asarray(valeurs)
-    for valeur in np.unique(valeurs if retenues is None else valeurs[retenues]):
-        qui = valeurs == valeur
-        if retenues is not None:
-            qui &= retenues
-        yield int(valeur), np.flatnonzero(qui)
+    indices = None if retenues is None else np.flatnonzero(retenues)
+    choisies = valeurs if indices is None else valeurs[indices]
+    if choisies.size == 0:
+        return
+    plus_petite = choisies.min()
+    if int(choisies.max()) - int(plus_petite) < _ETENDUE_16_BITS:
+        cles = (choisies - plus_petite).astype(np.uint16)  # tri par base, bien plus rapide
+    else:
+        cles = choisies
+    ordre = np.argsort(cles, kind="stable")
+    coupures = np.flatnonzero(np.diff(cles[ordre])) + 1
+    for groupe in np.split(ordre, coupures):
+        yield int(choisies[groupe[0]]), (groupe if indices is None else indices[groupe])
 
 
 def revalorisation_des_salaires(

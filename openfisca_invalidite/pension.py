@@ -78,8 +78,15 @@ def salaire_annuel_moyen_des_pensions_commencees(
         commencee,
         salaire_annuel_moyen_a_la_liquidation,
     )
-    une_fois(individu, "sam_a_la_liquidation", lambda: salaire_annuel_moyen_a_la_liquidation, sam)
+    une_fois(individu, "origine_du_sam", lambda: (commencee, salaire_annuel_moyen_a_la_liquidation), sam)
     return sam
+
+
+def origine_du_sam(individu: Population, salaire_annuel_moyen: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Les pensions commencées et le SAM à la liquidation dont ``salaire_annuel_moyen``
+    (la variable d'un mois) est tiré par :func:`salaire_annuel_moyen_des_pensions_commencees` ;
+    ``None`` s'il ne l'est pas (SAM donné en entrée, réforme)."""
+    return deja_calcule(individu, "origine_du_sam", salaire_annuel_moyen)
 
 
 def _sam_a_la_liquidation(individu: Population, salaire_annuel_moyen: np.ndarray) -> np.ndarray:
@@ -91,8 +98,8 @@ def _sam_a_la_liquidation(individu: Population, salaire_annuel_moyen: np.ndarray
     du SAM, dont le montant de la section 3 n'est compté pour aucun mois
     jusqu'à celui-là : le montant calculé sur le SAM à la liquidation sert donc
     à tous ces mois, quel que soit le nombre de pensions commencées."""
-    base = deja_calcule(individu, "sam_a_la_liquidation", salaire_annuel_moyen)
-    return salaire_annuel_moyen if base is None else base
+    origine = origine_du_sam(individu, salaire_annuel_moyen)
+    return salaire_annuel_moyen if origine is None else origine[1]
 
 
 class ParametresDuMois(NamedTuple):
@@ -194,8 +201,14 @@ def pensions_de_la_section_3(
     apparaissent dans /trace.
     """
     taux = individu("taux_pension_invalidite", period)
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
     classe = une_fois(individu, "taux_positif", lambda: taux > 0, taux)
+    if qui is None and len(mois) == 1:  # un seul mois pour tous : le montant là où la pension est due
+        (m,) = mois
+        montant = montant_de_la_section_3_du_mois(individu, period, m, parameters)
+        commencee = pension_commencee(individu, m)
+        due = une_fois(individu, "pension_due", lambda: commencee & classe, commencee, classe)
+        return np.where(due, montant, 0.0)
+    date_liquidation = individu("date_liquidation_pension_invalidite", period)
     if qui is not None:
         date_liquidation, classe = date_liquidation[qui], classe[qui]
     total = np.zeros(date_liquidation.shape, dtype=np.float64)

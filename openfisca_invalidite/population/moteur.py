@@ -104,7 +104,7 @@ ENTREES_MENSUELLES = (
 #: (le cumul regarde 13 mois en arrière, les ressources de l'ASI/AAH jusqu'à N-2).
 MOIS_HISTORIQUE = 36
 LOI_EN_VIGUEUR = "loi_en_vigueur"
-TAILLE_BLOC = 50_000
+TAILLE_BLOC = 250_000
 #: Longueur d'une période d'un mois, écrite « AAAA-MM » (une année s'écrit « AAAA »).
 LONGUEUR_MOIS = len("AAAA-MM")
 #: Parents d'un couple (rôles demandeur et conjoint) : la famille est en couple à partir de 2.
@@ -233,14 +233,16 @@ class Colonnes:
 
     @staticmethod
     def codes(colonne: pd.Series, noms: list[str]) -> np.ndarray:
-        """Rang de chaque valeur dans ``noms`` (les valeurs sont validées)."""
-        valeurs = colonne.array if isinstance(colonne.dtype, pd.CategoricalDtype) else colonne.astype(str)
-        codes = pd.Categorical(valeurs, categories=noms).codes
-        if (codes < 0).any():
-            inconnue = colonne.to_numpy()[codes < 0][0]
+        """Rang de chaque valeur dans ``noms`` (les valeurs sont validées) : les
+        valeurs distinctes sont cherchées dans ``noms``, une fois chacune."""
+        codes, distinctes = pd.factorize(colonne, sort=False)
+        rangs = pd.Index(noms).get_indexer(pd.Index(distinctes).astype(str))
+        inconnues = (codes < 0) | (rangs[codes] < 0)
+        if inconnues.any():
+            inconnue = colonne.to_numpy()[inconnues][0]
             msg = f"{colonne.name} : valeur « {inconnue} » inconnue du modèle (admises : {', '.join(noms)})"
             raise PopulationInvalide(str(colonne.name), msg)
-        return codes.astype(np.int16)
+        return rangs.astype(np.int16)[codes]
 
     def __len__(self) -> int:
         return len(self.population)

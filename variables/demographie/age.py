@@ -2,7 +2,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import date_naissance_verifiee, debut, indice_mois
+from openfisca_invalidite.commons import date_naissance_verifiee, debut, indice_mois, jour_du_mois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -23,7 +23,7 @@ class age_en_mois_revolus(Variable):
     def formula(individu, period):
         naissance = date_naissance_verifiee(individu, period)
         mois = int(indice_mois(debut(period))) - individu("rang_mois_naissance", period)
-        ne_apres_le_1er = naissance.astype("datetime64[D]") > naissance.astype("datetime64[M]").astype("datetime64[D]")
+        ne_apres_le_1er = jour_du_mois(naissance) > 1
         return np.maximum(mois - ne_apres_le_1er, 0)
 
 

@@ -8,7 +8,13 @@ Les seuils sont ceux en vigueur à la date de l'arrêt de travail
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import indice_mois, parametres_historiques, premier_janvier, une_fois, valeur_a_dates
+from openfisca_invalidite.commons import (
+    indice_mois,
+    parametres_historiques,
+    une_fois,
+    valeur_a_dates,
+    valeur_au_premier_janvier,
+)
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.pension import pension_commencee
 from openfisca_invalidite.references import articles
@@ -144,5 +150,5 @@ class pension_invalidite_cotisations_exigees(Variable):
         date_arret = individu("date_debut_invalidite", period)
         nombre_smic = valeur_a_dates(p.pension_invalidite.conditions.nombre_smic_horaire_cotisations, date_arret)
         debut_reference = indice_mois(date_arret) - 12
-        smic = valeur_a_dates(p.references_sociales.smic_horaire_brut, premier_janvier(debut_reference // 12))
+        smic = valeur_au_premier_janvier(p.references_sociales.smic_horaire_brut, debut_reference // 12)
         return nombre_smic * smic

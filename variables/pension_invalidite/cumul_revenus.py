@@ -14,11 +14,10 @@ from openfisca_invalidite.commons import (
     indice_cumule,
     par_valeur,
     parametres_historiques,
-    premier_janvier,
     revalorisation_depuis,
     revalorisation_des_salaires,
     une_fois,
-    valeur_a_dates,
+    valeur_au_premier_janvier,
     valeurs_datees,
 )
 from openfisca_invalidite.cumul import (
@@ -31,7 +30,7 @@ from openfisca_invalidite.cumul import (
     trimestre_civil_precedent,
 )
 from openfisca_invalidite.entities import Individu
-from openfisca_invalidite.pension import pensions_de_la_section_3
+from openfisca_invalidite.pension import origine_du_sam, pensions_de_la_section_3
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
 
@@ -74,7 +73,7 @@ class plafond_securite_sociale_annee_precedant_arret(Variable):
 
     def formula(individu, period):
         plafonds = parametres_historiques(individu).references_sociales.plafond_annuel_securite_sociale
-        return valeur_a_dates(plafonds, premier_janvier(annee(individu("date_debut_invalidite", period)) - 1))
+        return valeur_au_premier_janvier(plafonds, annee(individu("date_debut_invalidite", period)) - 1)
 
 
 class revalorisation_salaire_annee_precedant_arret(Variable):
@@ -136,17 +135,23 @@ class pension_invalidite_seuil_cumul(Variable):
         plafond_precedent = individu("plafond_securite_sociale_annee_precedant_arret", period)
         salaire_precedent = individu("salaire_annee_precedant_arret", period)
         revalorisation_precedent = individu("revalorisation_salaire_annee_precedant_arret", period)
-        salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
         date_liquidation = individu("date_liquidation_pension_invalidite", period)
         rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
+        fixes = (plafond_precedent, salaire_precedent, revalorisation_precedent, rang_liquidation)
 
-        def seuil():
-            plafond = cumul.plafond_salaire_reference_en_pass * plafond_precedent
-            precedent = np.minimum(salaire_precedent, plafond) * revalorisation_precedent
-            if cumul.seuil_inclut_salaire_annuel_moyen:
-                termes = np.maximum(salaire_annuel_moyen, precedent)
-            else:
-                termes = precedent
+        def seuil(salaire_annuel_moyen=None):
+            # 2° de R341-17 I : le salaire de l'année précédant l'arrêt, plafonné, revalorisé
+            # jusqu'à la liquidation (fixé une fois pour toutes ; le plafond est un paramètre).
+            precedent = une_fois(
+                individu,
+                ("salaire_precedent_plafonne", cumul.plafond_salaire_reference_en_pass),
+                lambda: (
+                    np.minimum(salaire_precedent, cumul.plafond_salaire_reference_en_pass * plafond_precedent)
+                    * revalorisation_precedent
+                ),
+                *fixes,
+            )
+            termes = precedent if salaire_annuel_moyen is None else np.maximum(salaire_annuel_moyen, precedent)
             revalorise = revalorisation_depuis(
                 termes, date_liquidation, debut(period), coefficients, rang_depuis=rang_liquidation
             )
@@ -155,21 +160,23 @@ class pension_invalidite_seuil_cumul(Variable):
         # Le seuil ne dépend du mois que par les revalorisations entrées en vigueur et les
         # règles du seuil : calculé une fois pour les mois qui les partagent.
         rang_mois = int(np.searchsorted(valeurs_datees(coefficients)[0], debut(period), side="right"))
-        cle = (
-            "pension_invalidite_seuil_cumul",
-            rang_mois,
-            cumul.plafond_salaire_reference_en_pass,
-            bool(cumul.seuil_inclut_salaire_annuel_moyen),
+        cle = ("pension_invalidite_seuil_cumul", rang_mois, cumul.plafond_salaire_reference_en_pass)
+        if not cumul.seuil_inclut_salaire_annuel_moyen:
+            return une_fois(individu, (*cle, "sans_sam"), seuil, *fixes)
+        salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
+        origine = origine_du_sam(individu, salaire_annuel_moyen)
+        if origine is None:  # SAM donné en entrée, ou réforme
+            return une_fois(individu, (*cle, "sam"), lambda: seuil(salaire_annuel_moyen), *fixes, salaire_annuel_moyen)
+        # Le SAM du mois est celui de la liquidation pour les pensions commencées, 0 pour
+        # les autres : deux seuils, gardés, entre lesquels chaque mois choisit.
+        commencee, sam_a_la_liquidation = origine
+        commence = une_fois(
+            individu, (*cle, "commencee"), lambda: seuil(sam_a_la_liquidation), *fixes, sam_a_la_liquidation
         )
+        zero = np.zeros_like(sam_a_la_liquidation)
+        pas_commence = une_fois(individu, (*cle, "pas_commencee"), lambda: seuil(zero), *fixes)
         return une_fois(
-            individu,
-            cle,
-            seuil,
-            plafond_precedent,
-            salaire_precedent,
-            revalorisation_precedent,
-            salaire_annuel_moyen,
-            rang_liquidation,
+            individu, (*cle, "mois"), lambda: np.where(commencee, commence, pas_commence), commencee, commence
         )
 
 
@@ -384,17 +391,19 @@ def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, m
     majorés (II 4°), comparés au seuil ; « un douzième de 50 % » du dépassement."""
     cumul = parameters(period).pension_invalidite.cumul_revenus
     resultat = np.zeros(individu.count)
-    candidats = np.flatnonzero(parmi & (pension > 0))
-    if candidats.size == 0:
-        return resultat
-    revenus = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)[candidats]
-    if annee_non_salariee is not None:
-        revenus = revenus + _revenus_non_salaries(
+    revenus_des_mois = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)
+    if annee_non_salariee is None:
+        positifs = une_fois(individu, "revenus_positifs", lambda: revenus_des_mois > 0, revenus_des_mois)
+        qui = np.flatnonzero(parmi & (pension > 0) & positifs)
+        revenus = revenus_des_mois[qui]
+    else:
+        candidats = np.flatnonzero(parmi & (pension > 0))
+        revenus = revenus_des_mois[candidats] + _revenus_non_salaries(
             individu, annee_non_salariee, cumul.majoration_revenus_non_salaries, candidats
         )
+        avec_revenus = revenus > 0
+        qui, revenus = candidats[avec_revenus], revenus[avec_revenus]
     # Les pensionnés qui ont des revenus sur la période : les seuls dont la pension peut être réduite.
-    avec_revenus = revenus > 0
-    qui, revenus = candidats[avec_revenus], revenus[avec_revenus]
     if qui.size == 0:
         return resultat
     pensions = pensions_de_la_section_3(individu, period, mois, parameters, qui)

@@ -27,11 +27,12 @@ def _arrondi_euro(montant):
     return np.floor(np.asarray(montant, dtype=np.float64) + 0.5)
 
 
-def seuil_par_parts(premiere_part, premiere_demi_part, demi_part_suivante, parts):
-    """Seuil d'un foyer de ``parts`` parts : première part, majorée de la première
-    demi-part puis de chaque demi-part suivante ; un quart de part vaut la moitié
-    de la demi-part dont il fait partie, arrondie à l'euro (tableaux des caisses)."""
-    quarts = np.round((np.maximum(parts, 1) - 1) / (DEMI_PART / 2)).astype(np.int64)
+def quarts_de_part(parts):
+    """Quarts de part au-delà de la première part (0 pour une part ou moins)."""
+    return np.round((np.maximum(parts, 1) - 1) / (DEMI_PART / 2)).astype(np.int64)
+
+
+def _seuil_des_quarts(premiere_part, premiere_demi_part, demi_part_suivante, quarts):
     demi_parts, quart = quarts // 2, quarts % 2
     seuil = (
         premiere_part
@@ -42,21 +43,36 @@ def seuil_par_parts(premiere_part, premiere_demi_part, demi_part_suivante, parts
     return seuil + quart * _arrondi_euro(quart_de_part)
 
 
+def seuil_par_parts(premiere_part, premiere_demi_part, demi_part_suivante, parts):
+    """Seuil d'un foyer de ``parts`` parts : première part, majorée de la première
+    demi-part puis de chaque demi-part suivante ; un quart de part vaut la moitié
+    de la demi-part dont il fait partie, arrondie à l'euro (tableaux des caisses).
+    Calculé une fois par nombre de parts distinct (une table), puis lu pour
+    chaque foyer."""
+    quarts = quarts_de_part(parts)
+    table = _seuil_des_quarts(
+        premiere_part, premiere_demi_part, demi_part_suivante, np.arange(int(quarts.max(initial=0)) + 1)
+    )
+    return table[quarts]
+
+
 def seuil_zone(bareme, zone, parts):
     """Seuil de L136-8 III selon la zone de résidence : métropole, Martinique-
-    Guadeloupe-La Réunion, Guyane et Mayotte (montants propres écrits par la loi)."""
+    Guadeloupe-La Réunion, Guyane et Mayotte (montants propres écrits par la loi).
+    Une table zone × nombre de parts, lue pour chaque foyer."""
     zones = zone.possible_values
-    noeuds = (bareme.metropole, bareme.martinique_guadeloupe_reunion, bareme.guyane_mayotte)
-    conditions = [
-        zone == zones.metropole,
-        zone == zones.martinique_guadeloupe_reunion,
-        (zone == zones.guyane) | (zone == zones.mayotte),
-    ]
-    return np.select(
-        conditions,
-        [seuil_par_parts(n.premiere_part, n.premiere_demi_part, n.demi_part_suivante, parts) for n in noeuds],
-        0.0,
-    )
+    quarts = quarts_de_part(parts)
+    tous = np.arange(int(quarts.max(initial=0)) + 1)
+    noeud_de_la_zone = {
+        zones.metropole: bareme.metropole,
+        zones.martinique_guadeloupe_reunion: bareme.martinique_guadeloupe_reunion,
+        zones.guyane: bareme.guyane_mayotte,
+        zones.mayotte: bareme.guyane_mayotte,
+    }
+    table = np.zeros((len(zones), tous.size))  # une zone sans montant écrit : 0
+    for code, n in noeud_de_la_zone.items():
+        table[code.index] = _seuil_des_quarts(n.premiere_part, n.premiere_demi_part, n.demi_part_suivante, tous)
+    return table[np.asarray(zone), quarts]
 
 
 def parts_du_foyer(individu, annee, parts_par_defaut):

@@ -18,9 +18,9 @@ from openfisca_invalidite.commons import (
     entree_a_la_periode_de_chacun,
     indice_mois,
     parametres_historiques,
-    premier_janvier,
     une_fois,
     valeur_a_dates,
+    valeur_au_premier_janvier,
 )
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
@@ -144,8 +144,9 @@ class pension_invalidite_ssi_revenu_minimal_exige(Variable):
         annee_effet = annee(effet)
         somme = np.zeros(individu.count)
         for rang in range(1, int(nombre.max(initial=0)) + 1):
-            debut_annee = premier_janvier(np.minimum(annee_effet, ANNEE_SANS_ARRET) - rang)
-            plafond = valeur_a_dates(p.references_sociales.plafond_annuel_securite_sociale, debut_annee)
+            plafond = valeur_au_premier_janvier(
+                p.references_sociales.plafond_annuel_securite_sociale, np.minimum(annee_effet, ANNEE_SANS_ARRET) - rang
+            )
             somme += np.where(rang <= nombre, plafond, 0.0)
         return np.where(nombre > 0, part * somme / np.maximum(nombre, 1), 0.0)
 
