@@ -217,6 +217,7 @@ def revalorisation_depuis(
     seuil: Parameter | None = None,
     coefficient_au_dela: Parameter | None = None,
     rang_depuis: np.ndarray | None = None,
+    garder: Callable[[Hashable, Callable[[], np.ndarray]], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Revalorise ``montant`` par chaque coefficient entré en vigueur après ``depuis``
     (date propre à chaque personne, exclue) et au plus tard ``jusqua`` (incluse).
@@ -227,7 +228,9 @@ def revalorisation_depuis(
     ``coefficient_au_dela`` remplace le coefficient pour les montants qui
     dépassent le seuil juste avant cette date. ``rang_depuis`` (nombre de
     dates d'effet au plus tard à ``depuis``), s'il est déjà connu, évite de le
-    rechercher à chaque mois.
+    rechercher à chaque mois. ``garder(cle, calcul)`` (facultatif) garde les
+    personnes au-delà de chaque seuil, qui ne dépendent pas de ``jusqua`` :
+    pour l'appelant qui revalorise le même montant jusqu'à plusieurs dates.
     """
     dates = valeurs_datees(coefficients)[0]
     valeurs, cumul = coefficients_et_produits(coefficients)
@@ -247,11 +250,18 @@ def revalorisation_depuis(
         rang = int(np.searchsorted(dates, date_seuil, side="left"))
         if np.isnan(limite) or rang >= rang_jusqua or dates[rang] != date_seuil:
             continue
-        concerne = rang_depuis <= rang  # date d'effet postérieure à ``depuis``
-        if not concerne.any():
-            continue
-        avant = montant * (cumul[rang] / cumul[: rang + 1])[np.minimum(rang_depuis, rang)]
-        resultat = np.where(concerne & (avant > limite), resultat * (reduit / valeurs[rang]), resultat)
+
+        def au_dela(rang: int = rang, limite: float = limite) -> np.ndarray:
+            # Dates d'effet postérieures à ``depuis`` (rang < rang_jusqua : ne dépend pas de ``jusqua``).
+            concerne = rang_depuis <= rang
+            if not concerne.any():
+                return concerne
+            avant = montant * (cumul[rang] / cumul[: rang + 1])[np.minimum(rang_depuis, rang)]
+            return concerne & (avant > limite)
+
+        depasse = au_dela() if garder is None else garder(("au_dela_du_seuil", rang, limite), au_dela)
+        if depasse.any():
+            resultat = np.where(depasse, resultat * (reduit / valeurs[rang]), resultat)
     return resultat
 
 

@@ -4,7 +4,15 @@ Les noms, rôles et sous-rôles sont ceux d'OpenFisca-France, pour que les
 situations passent d'un paquet à l'autre.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from openfisca_core.entities import build_entity
+
+if TYPE_CHECKING:
+    import numpy as np
+    from openfisca_core.populations import Population
 
 Individu = build_entity(
     key="individu",
@@ -43,3 +51,12 @@ Famille = build_entity(
 )
 
 entities = [Individu, Famille]
+
+
+def parents(individu: Population) -> np.ndarray:
+    """Vrai pour les parents de leur famille (demandeur et conjoint), faux pour
+    les enfants : ``individu.has_role(Famille.PARENT)``, lu une fois par
+    simulation (OpenFisca compare pour cela un objet rôle par personne)."""
+    from openfisca_invalidite.commons import une_fois
+
+    return une_fois(individu, "parents", lambda: individu.has_role(Famille.PARENT))

@@ -133,52 +133,79 @@ def parametres_de_la_section_3(
     return valeur_gardee(individu, ("parametres_de_la_section_3", mois), lire)
 
 
+def montants_de_la_section_3(
+    individu: Population,
+    period: Period,
+    parameters: Callable[[Period], ParameterNodeAtInstant],
+) -> Callable[[Period], np.ndarray]:
+    """La fonction qui rend, pour un mois, le montant mensuel de la section 3 de
+    ce mois pour les personnes dont la pension a commencé au plus tard ce mois,
+    avec le SAM, le taux et la catégorie du mois ``period`` : taux × SAM / 12
+    revalorisé par les coefficients des pensions datés après la liquidation et
+    au plus tard le 1er du mois (L341-6), porté au minimum (L341-5) ou ramené au
+    maximum de la catégorie (R341-5) du mois, arrondi au centime. Pour les
+    autres personnes, la valeur n'a pas de sens : :func:`pensions_de_la_section_3`
+    ne la compte pas.
+
+    Le montant ne dépend du mois que par ses paramètres
+    (:class:`ParametresDuMois`) : il est calculé une fois par jeu de paramètres
+    et par SAM, taux et catégorie (:func:`une_fois`), puis relu pour les autres
+    mois de ce jeu (tous les mois d'une année entre deux revalorisations, par
+    exemple). Les variables sont lues une fois, pour tous les mois demandés.
+    """
+    salaire_du_mois = individu("salaire_annuel_moyen", period)
+    # Les pensions commencées en un mois qui précède ``period`` l'étaient en ``period``.
+    salaire_des_mois_passes = _sam_a_la_liquidation(individu, salaire_du_mois)
+    taux = individu("taux_pension_invalidite", period)
+    categorie = individu("categorie_invalidite", period)
+    rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
+    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
+
+    def du_mois(mois: Period) -> np.ndarray:
+        salaire_annuel_moyen = salaire_des_mois_passes if mois.start <= period.start else salaire_du_mois
+        parametres = parametres_de_la_section_3(individu, mois, parameters)
+
+        def calcul() -> np.ndarray:
+            def initial() -> np.ndarray:
+                # Le SAM est un montant au centime ; le relire en float64 évite qu'une
+                # demi-centime bascule à cause du stockage float32 d'OpenFisca.
+                sam = np.round(salaire_annuel_moyen.astype(np.float64), 2)
+                return np.round(taux.astype(np.float64), 6) * sam / 12  # 0,3 et non 0,30000001
+
+            # Taux × SAM / 12, et qui dépasse le seuil d'une revalorisation différenciée :
+            # les mêmes pour tous les mois, gardés.
+            montant = une_fois(individu, "montant_initial_section_3", initial, salaire_annuel_moyen, taux)
+            revalorise = revalorisation_depuis(
+                montant,
+                date_liquidation,
+                debut(mois),
+                revalorisation.coefficient_pensions,
+                seuil=revalorisation.seuil_revalorisation_differenciee,
+                coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
+                rang_depuis=rang_liquidation,
+                garder=lambda cle, calcul: une_fois(individu, cle, calcul, montant, rang_liquidation),
+            )
+            maximum = selon_categorie(
+                categorie, 0.0, tuple(np.round(np.array(parametres.parts) * parametres.plafond, 2))
+            )
+            return np.round(np.clip(revalorise, parametres.minimum, maximum), 2)
+
+        return une_fois(
+            individu, ("section_3", parametres), calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation
+        )
+
+    return du_mois
+
+
 def montant_de_la_section_3_du_mois(
     individu: Population,
     period: Period,
     mois: Period,
     parameters: Callable[[Period], ParameterNodeAtInstant],
 ) -> np.ndarray:
-    """Montant mensuel de la section 3 du mois ``mois`` pour les personnes dont
-    la pension a commencé au plus tard ce mois, avec le SAM, le taux et la
-    catégorie du mois ``period`` : taux × SAM / 12 revalorisé par les
-    coefficients des pensions datés après la liquidation et au plus tard le
-    1er du mois (L341-6), porté au minimum (L341-5) ou ramené au maximum de la
-    catégorie (R341-5) du mois, arrondi au centime. Pour les autres personnes,
-    la valeur n'a pas de sens : :func:`pensions_de_la_section_3` ne la compte pas.
-
-    Le montant ne dépend du mois que par ses paramètres
-    (:class:`ParametresDuMois`) : il est calculé une fois par jeu de paramètres
-    et par SAM, taux et catégorie (:func:`une_fois`), puis relu pour les autres
-    mois de ce jeu (tous les mois d'une année entre deux revalorisations, par
-    exemple).
-    """
-    salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
-    if mois.start <= period.start:  # les pensions commencées en ``mois`` l'étaient en ``period``
-        salaire_annuel_moyen = _sam_a_la_liquidation(individu, salaire_annuel_moyen)
-    taux = individu("taux_pension_invalidite", period)
-    categorie = individu("categorie_invalidite", period)
-    rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
-    du_mois = parametres_de_la_section_3(individu, mois, parameters)
-
-    def calcul() -> np.ndarray:
-        revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
-        # Le SAM est un montant au centime ; le relire en float64 évite qu'une
-        # demi-centime bascule à cause du stockage float32 d'OpenFisca.
-        sam = np.round(salaire_annuel_moyen.astype(np.float64), 2)
-        revalorise = revalorisation_depuis(
-            np.round(taux.astype(np.float64), 6) * sam / 12,  # 0,3 et non 0,30000001
-            individu("date_liquidation_pension_invalidite", period),
-            debut(mois),
-            revalorisation.coefficient_pensions,
-            seuil=revalorisation.seuil_revalorisation_differenciee,
-            coefficient_au_dela=revalorisation.coefficient_au_dela_du_seuil,
-            rang_depuis=rang_liquidation,
-        )
-        maximum = np.round(selon_categorie(categorie, 0.0, du_mois.parts) * du_mois.plafond, 2)
-        return np.round(np.clip(revalorise, du_mois.minimum, maximum), 2)
-
-    return une_fois(individu, ("section_3", du_mois), calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation)
+    """Montant mensuel de la section 3 du mois ``mois`` (voir :func:`montants_de_la_section_3`)."""
+    return montants_de_la_section_3(individu, period, parameters)(mois)
 
 
 def pensions_de_la_section_3(
@@ -202,18 +229,18 @@ def pensions_de_la_section_3(
     """
     taux = individu("taux_pension_invalidite", period)
     classe = une_fois(individu, "taux_positif", lambda: taux > 0, taux)
+    montants = montants_de_la_section_3(individu, period, parameters)
     if qui is None and len(mois) == 1:  # un seul mois pour tous : le montant là où la pension est due
         (m,) = mois
-        montant = montant_de_la_section_3_du_mois(individu, period, m, parameters)
         commencee = pension_commencee(individu, m)
         due = une_fois(individu, "pension_due", lambda: commencee & classe, commencee, classe)
-        return np.where(due, montant, 0.0)
+        return np.where(due, montants(m), 0.0)
     date_liquidation = individu("date_liquidation_pension_invalidite", period)
     if qui is not None:
         date_liquidation, classe = date_liquidation[qui], classe[qui]
     total = np.zeros(date_liquidation.shape, dtype=np.float64)
     for m in mois:
-        montant = montant_de_la_section_3_du_mois(individu, period, m, parameters)
+        montant = montants(m)
         total += np.where((date_liquidation <= fin(m)) & classe, montant if qui is None else montant[qui], 0.0)
     return total
 

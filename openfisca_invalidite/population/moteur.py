@@ -230,6 +230,7 @@ class Colonnes:
         self.salaires = colonnes_salaire(population)
         self.non_salariees = colonnes_non_salariees(population)
         self.rfr = colonnes_rfr(population)
+        self.tableaux: dict[str, np.ndarray] = {}
 
     @staticmethod
     def codes(colonne: pd.Series, noms: list[str]) -> np.ndarray:
@@ -249,22 +250,35 @@ class Colonnes:
 
     def tableau(self, nom: str, lignes: slice | np.ndarray) -> np.ndarray:
         """La colonne ``nom`` pour les lignes du bloc (une vue pour une tranche)."""
-        return self.population[nom].to_numpy()[lignes]
+        if nom not in self.tableaux:
+            self.tableaux[nom] = self.population[nom].to_numpy()  # une vue des colonnes numériques
+        return self.tableaux[nom][lignes]
 
 
 def _construire(tbs: TaxBenefitSystem, colonnes: Colonnes, lignes: slice | np.ndarray, mois: list[str]) -> Simulation:
     """La simulation d'un bloc : entités déclarées par tableaux (rôles en codes),
     entrées fixes, annuelles et mensuelles données une fois chacune."""
     familles = colonnes.familles[lignes]
-    premiere_famille = int(familles.min())
-    familles = familles - premiere_famille  # les familles d'un bloc se suivent (decouper)
+    familles = familles - int(familles.min())  # les familles d'un bloc se suivent (decouper)
     nombre_familles = int(familles.max()) + 1
+    if np.bincount(familles, minlength=nombre_familles).min() == 0:  # sinon : renuméroter
+        familles = pd.factorize(familles, sort=False)[0]
+        nombre_familles = int(familles.max()) + 1
     roles = colonnes.roles[lignes]
     builder = SimulationBuilder()
     builder.create_entities(tbs)
-    builder.declare_person_entity("individu", colonnes.tableau("id", lignes))
-    famille = builder.declare_entity("famille", np.arange(nombre_familles))
-    builder.join_with_persons(famille, familles, roles)
+    # Ce que SimulationBuilder.declare_person_entity, declare_entity et join_with_persons
+    # posent, à partir de tableaux : ces méthodes passent par des listes Python d'un
+    # objet par personne (identifiants, rôles), le plus lent de la construction d'un bloc.
+    individus = builder.populations["individu"]
+    individus.ids = colonnes.tableau("id", lignes)
+    individus.count = len(individus.ids)
+    builder.persons_plural = individus.entity.plural
+    famille = builder.populations["famille"]
+    famille.ids = np.arange(nombre_familles)
+    famille.count = nombre_familles
+    famille.members_entity_id = familles  # identifiants 0…n-1 : rang = identifiant
+    famille._members_role = np.array(famille.entity.flattened_roles, dtype=object)[roles]  # noqa: SLF001
     simulation = builder.build(tbs)
     _entrees_fixes_et_annuelles(simulation, colonnes, lignes)
 

@@ -7,7 +7,7 @@ from openfisca_core.periods import DateUnit, Period
 from openfisca_core.populations import ADD
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.entities import Famille, Individu
+from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
 
 
@@ -83,7 +83,7 @@ class aah_ressources_conjoint(Variable):
 
 
 def _ressources_du_conjoint(individu, period):
-    parent = individu.has_role(Famille.PARENT)
+    parent = parents(individu)
     propres = individu("aah_base_ressources_individu", period) * parent
-    des_parents = individu.famille.sum(propres, role=Famille.PARENT)
+    des_parents = individu.famille.sum(propres)  # nulles hors des parents : celles des parents
     return np.where(individu.famille("en_couple", period) & parent, des_parents - propres, 0.0)

@@ -5,7 +5,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.entities import Famille, Individu
+from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
 
 
@@ -17,13 +17,14 @@ def au_centime(montant):
 def situation_du_couple(individu, period):
     """Pour chaque personne : parent de la famille, en couple, conjoint
     allocataire de l'ASI, conjoint ayant droit à l'ASPA, nombre d'allocataires."""
-    parent = individu.has_role(Famille.PARENT)
+    parent = parents(individu)
     eligible = individu("asi_eligibilite", period) & parent
     aspa = individu("aspa_eligibilite", period) & parent
     en_couple = individu.famille("en_couple", period)
-    allocataires = individu.famille.sum(eligible, role=Famille.PARENT)
+    # Sommes sur la famille de valeurs déjà nulles hors des parents : celles des parents.
+    allocataires = individu.famille.sum(eligible)
     conjoint_asi = en_couple & (allocataires - eligible > 0)
-    conjoint_aspa = en_couple & (individu.famille.sum(aspa, role=Famille.PARENT) - aspa > 0)
+    conjoint_aspa = en_couple & (individu.famille.sum(aspa) - aspa > 0)
     return eligible, en_couple, conjoint_asi, conjoint_aspa, allocataires
 
 

@@ -1,10 +1,11 @@
 """Ressources retenues pour l'ASI : celles du demandeur et de son conjoint,
 pension d'invalidité comprise (L815-24-1, R815-22 s. par renvoi de R815-59)."""
 
+import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.entities import Famille, Individu
+from openfisca_invalidite.entities import Famille, Individu, parents
 from openfisca_invalidite.references import articles
 
 
@@ -45,4 +46,5 @@ class asi_base_ressources(Variable):
     documentation = "Somme des ressources des parents de la famille (demandeur et conjoint)."
 
     def formula(famille, period):
-        return famille.sum(famille.members("asi_base_ressources_individu", period), role=Famille.PARENT)
+        ressources = famille.members("asi_base_ressources_individu", period)
+        return famille.sum(np.where(parents(famille.members), ressources, 0.0))  # celles des parents
