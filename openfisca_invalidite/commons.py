@@ -312,6 +312,13 @@ def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], An
     return gardes[cle]
 
 
+def au_mois(population: Population, variable: str, mois: Period) -> np.ndarray:
+    """``population(variable, mois)``, retenu par la simulation : pour les boucles
+    qui relisent, chaque mois calculé, les entrées des mêmes mois passés (périodes
+    de référence du cumul). Le tableau est celui que la simulation garde en cache."""
+    return valeur_gardee(population, ("au_mois", variable, mois), lambda: population(variable, mois))
+
+
 def deja_calcule(population: Population, cle: Hashable, *tableaux: np.ndarray) -> np.ndarray | None:
     """La valeur gardée par :func:`une_fois` pour ``cle`` et ``tableaux``, ou ``None``."""
     garde = _GARDES.get(population.simulation, {}).get((population.entity.key, cle, *map(id, tableaux)))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from openfisca_invalidite.commons import une_fois
+from openfisca_invalidite.commons import au_mois, une_fois
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -87,7 +87,7 @@ def somme_sur_mois(individu: Population, variable: str, mois: Sequence[Period]) 
     en float64. Gardée (:func:`une_fois`) pour les périodes dont chaque mois a
     le même tableau : les périodes de référence de mois voisins, quand les
     revenus ne changent pas d'un mois à l'autre. Partagée : en lecture seule."""
-    valeurs = [individu(variable, m) for m in mois]
+    valeurs = [au_mois(individu, variable, m) for m in mois]
     return une_fois(
         individu, ("somme_sur_mois", variable), lambda: np.asarray(sum(valeurs), dtype=np.float64), *valeurs
     )

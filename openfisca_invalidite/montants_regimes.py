@@ -23,6 +23,7 @@ import numpy as np
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    au_mois,
     debut,
     fin,
     indice_mois,
@@ -371,7 +372,7 @@ def revenus_des_mois_depuis_l_effet(
     total = np.zeros(effet.shape, dtype=np.float64)
     for m in mois:
         rang = m.start.year * 12 + m.start.month - 1
-        valeurs = individu(variable, m)
+        valeurs = au_mois(individu, variable, m)
         total += np.where(effet <= rang, valeurs if qui is None else valeurs[qui], 0.0)
     return total
 

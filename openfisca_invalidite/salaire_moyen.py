@@ -79,7 +79,7 @@ def moyenne_des_meilleures_annees(
         valeur = valeurs[ligne]
         np.minimum(montant, plafond(annee), out=valeur)
         valeur *= revalorisation(annee)
-        valeur[~compte] = 0
+        valeur *= compte  # 0 pour une année qui ne compte pas (les valeurs sont finies et positives)
         comptees += compte
     meilleures = np.partition(valeurs, valeurs.shape[0] - plus_grand, axis=0)[-plus_grand:]
     if (nombre_retenu == plus_grand).all():

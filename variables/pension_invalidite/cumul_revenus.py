@@ -352,7 +352,7 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
     def formula_2022_04_01(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.cumul_revenus
         pension = individu("pension_invalidite_avant_cumul", period)
-        resultat = np.zeros(individu.count)
+        resultat = np.zeros(individu.count, dtype=np.float32)
         if not (pension > 0).any():
             return resultat
         # Les personnes des autres régimes, dont cette branche est écartée, n'y sont pas calculées.
@@ -390,7 +390,7 @@ def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, m
     et, pour une activité non salariée, revenus de ``annee_non_salariee``
     majorés (II 4°), comparés au seuil ; « un douzième de 50 % » du dépassement."""
     cumul = parameters(period).pension_invalidite.cumul_revenus
-    resultat = np.zeros(individu.count)
+    resultat = np.zeros(individu.count, dtype=np.float32)
     revenus_des_mois = somme_sur_mois(individu, "revenus_cumul_pension_invalidite", mois)
     if annee_non_salariee is None:
         positifs = une_fois(individu, "revenus_positifs", lambda: revenus_des_mois > 0, revenus_des_mois)

@@ -177,6 +177,7 @@ class pension_invalidite_avant_cumul(Variable):
                         lambda qui: pension_msa_non_salarie_du_mois(individu, period, period, parameters, qui)
                     ),
                 },
+                dtype=np.float32,  # le type de la variable
             ),
             0.0,
         )

@@ -89,7 +89,8 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
                 * valeur_a_dates(smic, np.array([janvier], dtype="datetime64[D]"))[0]
             )
 
-        debut = max(int((annee_arret - profondeur).min()), premiere_annee_plafond)
+        premiere_annee = annee_arret - profondeur
+        debut = max(int(premiere_annee.min()), premiere_annee_plafond)
         resultat_moyen = moyenne_des_meilleures_annees(
             range(debut, int(annee_arret.max())),
             nombre_retenu,
@@ -97,7 +98,7 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
             plafond=lambda a: plafonds(f"{a}-01-01"),
             revalorisation=coefficient,
             seuil_validation=seuil_trimestre,
-            dans_la_fenetre=lambda a: (a < annee_arret) & (a >= annee_arret - profondeur),
+            dans_la_fenetre=lambda a: (a < annee_arret) & (a >= premiere_annee),
         )
         # Arrondi au centime ici, en float64, avant le stockage en float32 d'OpenFisca.
         resultat[concernes] = np.round(resultat_moyen.moyenne, 2)

@@ -68,7 +68,7 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
     def formula(individu, period, parameters):
         cumul = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus
         pension = individu("pension_invalidite_avant_cumul", period)
-        resultat = np.zeros(individu.count)
+        resultat = np.zeros(individu.count, dtype=np.float32)  # le type de la variable
         # Pas de réduction sans pension : les revenus ne sont lus que pour les pensionnés du régime.
         membres = membres_du_regime(individu, period, RegimeInvalidite.msa_non_salarie)[0]
         pensionnes = membres[pension[membres] > 0]

@@ -81,7 +81,7 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         # Règlement de 2014, art. 10 et 14 : contrôle annuel sur les revenus de N-1.
         cumul = parameters(period).pension_invalidite.ssi.cumul
         pension = individu("pension_invalidite_avant_cumul", period)
-        resultat = np.zeros(individu.count)
+        resultat = np.zeros(individu.count, dtype=np.float32)  # le type de la variable
         qui = pensionnes_du_regime(individu, period, pension)
         if qui.size == 0:
             return resultat
@@ -107,7 +107,7 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         # Décret 2022-257 ; règlement de 2023, art. 10 1° à 3°.
         cumul = parameters(period).pension_invalidite.ssi.cumul
         pension = individu("pension_invalidite_avant_cumul", period)
-        resultat = np.zeros(individu.count)
+        resultat = np.zeros(individu.count, dtype=np.float32)  # le type de la variable
         pensionnes = pensionnes_du_regime(individu, period, pension)
         if pensionnes.size == 0:
             return resultat
