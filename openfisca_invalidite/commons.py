@@ -312,6 +312,13 @@ def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], An
     return gardes[cle]
 
 
+def fixe(population: Population, variable: str, period: Period) -> np.ndarray:
+    """``population(variable, period)`` d'une variable fixée une fois pour toutes
+    (``ETERNITY`` : dates, régime, génération), retenu par la simulation : les
+    fonctions appelées chaque mois la relisent sans repasser par OpenFisca."""
+    return valeur_gardee(population, ("fixe", variable), lambda: population(variable, period))
+
+
 def au_mois(population: Population, variable: str, mois: Period) -> np.ndarray:
     """``population(variable, mois)``, retenu par la simulation : pour les boucles
     qui relisent, chaque mois calculé, les entrées des mêmes mois passés (périodes
@@ -356,7 +363,7 @@ def bareme_par_generation(
     celui de la variable qui le rend (``np.float32`` pour un réel), pour
     qu'OpenFisca garde le tableau tel quel."""
     cle = ("bareme_par_generation", type(bareme).__name__, tuple(bareme.thresholds), tuple(bareme.amounts), dtype)
-    generation = individu("generation", period)
+    generation = fixe(individu, "generation", period)
     return une_fois(individu, cle, lambda: np.asarray(bareme.calc(generation), dtype=dtype), generation)
 
 
@@ -365,7 +372,7 @@ def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:
     dernier jour de la période est une erreur d'entrée (jamais un âge négatif)."""
     from openfisca_invalidite.validation import EntreeInvalide
 
-    naissance = individu("date_naissance", period)
+    naissance = fixe(individu, "date_naissance", period)
     derniere = une_fois(individu, "derniere_naissance", lambda: naissance.max(initial=np.datetime64("0001-01-01")))
     if derniere <= fin(period):  # personne n'est né après la période : rien à chercher
         return naissance

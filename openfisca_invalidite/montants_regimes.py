@@ -26,6 +26,7 @@ from openfisca_invalidite.commons import (
     au_mois,
     debut,
     fin,
+    fixe,
     indice_mois,
     parametres_historiques,
     revalorisation_depuis,
@@ -110,7 +111,7 @@ def bareme_ssi(categorie: EnumArray, mois: Period, parameters: Parametres) -> Ba
 def membres_du_regime(individu: Population, period: Period, regime: RegimeInvalidite) -> tuple[np.ndarray, np.ndarray]:
     """Indices des personnes du régime, et pour chaque personne son rang parmi
     elles (−1 hors du régime) : fixés une fois par simulation."""
-    regimes = individu("regime_invalidite", period)
+    regimes = fixe(individu, "regime_invalidite", period)
     membres = une_fois(
         individu, ("membres_du_regime", regime.index), lambda: np.flatnonzero(regimes == regime.index), regimes
     )
@@ -143,7 +144,7 @@ def _sommer_sur_les_mois(
     mois) et des ``entrees`` : calculé une fois par clé pour toutes les
     personnes du régime, puis relu pour les mois qui ont la même clé.
     """
-    effet = individu("date_liquidation_pension_invalidite", period)
+    effet = fixe(individu, "date_liquidation_pension_invalidite", period)
     membres, rangs = membres_du_regime(individu, period, regime)
     lignes = None if qui is None else rangs[qui]
     if qui is None or (lignes < 0).any():  # des personnes hors du régime : calcul direct, sans garde

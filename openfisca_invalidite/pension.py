@@ -15,6 +15,7 @@ from openfisca_invalidite.commons import (
     debut,
     deja_calcule,
     fin,
+    fixe,
     parametres_historiques,
     revalorisation_depuis,
     une_fois,
@@ -57,7 +58,7 @@ def pension_commencee(individu: Population, period: Period) -> np.ndarray:
     de ``period``. Deux mois où autant de pensions ont commencé ont le même
     tableau (les dates sont fixes : l'ensemble ne fait que croître), ce qui
     permet aux calculs qui en dépendent d'être relus (:func:`une_fois`)."""
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    date_liquidation = fixe(individu, "date_liquidation_pension_invalidite", period)
     commencee = date_liquidation <= fin(period)
     return une_fois(
         individu, ("pension_commencee", int(np.count_nonzero(commencee))), lambda: commencee, date_liquidation
@@ -158,8 +159,8 @@ def montants_de_la_section_3(
     salaire_des_mois_passes = _sam_a_la_liquidation(individu, salaire_du_mois)
     taux = individu("taux_pension_invalidite", period)
     categorie = individu("categorie_invalidite", period)
-    rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
+    rang_liquidation = fixe(individu, "rang_revalorisation_pension_a_la_liquidation", period)
+    date_liquidation = fixe(individu, "date_liquidation_pension_invalidite", period)
     revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
 
     def du_mois(mois: Period) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openfisca_core.indexed_enums import Enum
 
-from openfisca_invalidite.commons import une_fois, valeur_a_dates
+from openfisca_invalidite.commons import fixe, une_fois, valeur_a_dates
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -52,7 +52,7 @@ def _personnes_des_groupes(
 ) -> tuple[np.ndarray, ...]:
     """Indices des personnes de chaque groupe de régimes, puis de celles d'aucun
     groupe : fixés une fois par simulation (le régime ne change pas)."""
-    regime = individu("regime_invalidite", period)
+    regime = fixe(individu, "regime_invalidite", period)
 
     def calcul() -> tuple[np.ndarray, ...]:
         codes = np.asarray(regime)

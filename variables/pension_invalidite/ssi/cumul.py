@@ -20,9 +20,9 @@ from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import RegimeInvalidite, date_d_effet
 
 
-def plafond_en_nombre_de_pensions(individu, period, cumul):
-    """4 fois la PIPM, 2,4 fois la PITD (art. 10 et 14)."""
-    categorie = individu("categorie_invalidite", period)
+def plafond_en_nombre_de_pensions(individu, period, cumul, qui):
+    """4 fois la PIPM, 2,4 fois la PITD (art. 10 et 14), pour les personnes ``qui`` (indices)."""
+    categorie = individu("categorie_invalidite", period)[qui]
     plafonds = cumul.plafond_en_nombre_de_pensions
     return partielle_ou_totale(categorie, plafonds.pipm, plafonds.pitd)
 
@@ -96,7 +96,7 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
             return resultat
         pension = pension[qui]
         pension_annuelle = MOIS_PAR_AN * pension
-        plafond = plafond_en_nombre_de_pensions(individu, period, cumul)[qui] * pension_annuelle
+        plafond = plafond_en_nombre_de_pensions(individu, period, cumul, qui) * pension_annuelle
         reduction = reduction_sur_periode_de_reference(
             depassement(pension_annuelle, revenus, plafond), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
@@ -121,7 +121,7 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         qui = pensionnes[avec_revenus]
         revenus = revenus[avec_revenus]
         arrerages = pensions_ssi(individu, period, mois, parameters, qui)
-        plafond = plafond_en_nombre_de_pensions(individu, period, cumul)[qui] * arrerages
+        plafond = plafond_en_nombre_de_pensions(individu, period, cumul, qui) * arrerages
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus, plafond), cumul.taux_reduction_depassement, nombre
         )

@@ -11,6 +11,7 @@ from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
     entree_donnee,
+    indice_cumule,
     parametres_historiques,
     revalorisation_des_salaires,
     valeur_a_dates,
@@ -84,16 +85,20 @@ class revenu_annuel_moyen_ssi(Variable):
             salaire = lire("salaire_brut_annuel", annee_revenu)
             return non_salarie + np.where(mise_en_commun, salaire, 0.0)
 
+        indice_effet = indice_cumule(revalorisation_des_regles.coefficient_salaires, effet)
+
         def revalorisation(annee_revenu):
             coefficient = revalorisation_des_salaires(
                 annee_revenu,
                 effet,
                 revalorisation_des_regles.coefficient_salaires,
                 revalorisation_des_regles.revalorisation_anticipee,
+                indice_jusqua=indice_effet,
             )
             return np.where(revalorises, coefficient, 1.0)
 
-        debut = max(int((annee_arret - profondeur).min()), premiere_annee_plafond)
+        premiere_annee = annee_arret - profondeur
+        debut = max(int(premiere_annee.min()), premiere_annee_plafond)
         moyenne = moyenne_des_meilleures_annees(
             range(debut, int(annee_arret.max())),
             nombre_retenu,
@@ -101,7 +106,7 @@ class revenu_annuel_moyen_ssi(Variable):
             plafond=lambda a: plafonds(f"{a}-01-01"),
             revalorisation=revalorisation,
             seuil_validation=lambda _a: 0.0,
-            dans_la_fenetre=lambda a: (a < annee_arret) & (a >= annee_arret - profondeur),
+            dans_la_fenetre=lambda a: (a < annee_arret) & (a >= premiere_annee),
         )
         resultat[concernes] = np.round(moyenne.moyenne, 2)
         return resultat
