@@ -134,10 +134,23 @@ def _parser() -> argparse.ArgumentParser:
     _option(analyse, "--decile-de", "--decile-of", metavar="COLONNE", help="colonne numérique des déciles")
 
     calcul = s.add_argument_group("calcul et sorties")
-    _option(calcul, "--moteur", "--engine", choices=("local", "dask"), default="local", help="moteur (défaut local)")
+    _option(
+        calcul,
+        "--moteur",
+        "--engine",
+        choices=("local", "processus", "dask"),
+        default="local",
+        help="moteur : local (un processus), processus (un par cœur), dask (défaut local)",
+    )
     _option(calcul, "--ordonnanceur", "--scheduler", metavar="ADRESSE", help="ordonnanceur Dask existant")
-    _option(calcul, "--processus", "--workers", type=int, default=2, help="processus du LocalCluster Dask (2)")
-    _option(calcul, "--taille-bloc", "--chunk-size", type=int, default=50_000, help="personnes par bloc (50000)")
+    _option(
+        calcul,
+        "--processus",
+        "--workers",
+        type=int,
+        help="processus du moteur processus (défaut : un par cœur) ou travailleurs du LocalCluster Dask (défaut 2)",
+    )
+    _option(calcul, "--taille-bloc", "--chunk-size", type=int, default=250_000, help="personnes par bloc (250000)")
     _option(calcul, "--sortie", "--output", default="resultats", help="dossier des résultats (défaut resultats)")
     _option(calcul, "--ecraser", "--overwrite", action="store_true", help="remplacer les résultats d'une exécution")
     _option(calcul, "--sans-graphiques", "--no-plots", action="store_true", help="ne pas tracer les PNG")
@@ -173,6 +186,13 @@ def _revalorisation(args: argparse.Namespace) -> object:
     return remplace
 
 
+def _travailleurs(args: argparse.Namespace) -> dict:
+    """``--processus`` : processus du moteur ``processus``, travailleurs de Dask."""
+    if args.processus is None:
+        return {}
+    return {"processus": args.processus} if args.moteur == "processus" else {"dask_workers": args.processus}
+
+
 def options_api(args: argparse.Namespace) -> dict:
     """Les options de la ligne de commande, telles que l'API Python les reçoit."""
     return {
@@ -187,7 +207,7 @@ def options_api(args: argparse.Namespace) -> dict:
         "taille_bloc": args.taille_bloc,
         "moteur": args.moteur,
         "scheduler": args.ordonnanceur,
-        "dask_workers": args.processus,
+        **_travailleurs(args),
         "progression": not args.silencieux,
     }
 

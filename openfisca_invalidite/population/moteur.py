@@ -1,22 +1,29 @@
 """Moteur de simulation de population : OpenFisca, par blocs de familles.
 
-Chaque bloc (un ensemble de familles entières) devient une ``Simulation``
-OpenFisca construite par ``SimulationBuilder`` sur des tableaux numpy
-(``declare_person_entity`` / ``join_with_persons`` / ``set_input``), jamais
-personne par personne. Le bloc est calculé pour la loi en vigueur puis pour
-chaque réforme, et la simulation est libérée : la mémoire reste bornée par la
-taille d'un bloc, quelle que soit la taille de la population.
+Les colonnes de la population sont lues une fois (:class:`Colonnes` : familles,
+rôles et énumérations en codes entiers). Chaque bloc (un ensemble de familles
+entières, des lignes qui se suivent) devient une ``Simulation`` OpenFisca dont
+les entités et les entrées sont posées par tableaux, sans objet Python par
+personne ; les entrées mensuelles sont données une fois et le même tableau sert
+à chaque mois de la fenêtre. Le bloc est calculé pour la loi en vigueur puis
+pour chaque réforme, et la simulation est libérée aussitôt : la mémoire reste
+bornée par la taille d'un bloc, quelle que soit la taille de la population.
 
-``moteur="dask"`` distribue les mêmes blocs sur un cluster Dask
-(``LocalCluster`` par défaut, ou un ordonnanceur existant) : chaque bloc est
-calculé par la même fonction, les résultats sont donc identiques.
+Moteurs (:data:`MOTEURS`), les mêmes résultats : ``local`` (ce processus),
+``processus`` (un processus par cœur) et ``dask`` (fils d'exécution de ce
+processus par défaut, processus d'un ``LocalCluster``, ou un ordonnanceur
+existant : une machine ou un cluster).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -215,8 +222,13 @@ class Colonnes:
     bloc par bloc (``lignes`` : une tranche, sans copie, quand le bloc est une
     suite de lignes, ou des positions)."""
 
+    #: Tableaux des codes calculés à la lecture, partagés avec les colonnes (:meth:`exporter`).
+    CODES = ("familles", "roles", "parents", "enfants")
+
     def __init__(self, population: pd.DataFrame, tbs: TaxBenefitSystem) -> None:
         self.population = population
+        self.noms = frozenset(map(str, population.columns))
+        self.taille = len(population)
         self.familles = pd.factorize(population["famille_id"], sort=False)[0]
         roles = [role.key for role in next(e for e in tbs.entities if e.key == "famille").flattened_roles]
         self.roles = self.codes(population["role_famille"], roles)
@@ -246,13 +258,55 @@ class Colonnes:
         return rangs.astype(np.int16)[codes]
 
     def __len__(self) -> int:
-        return len(self.population)
+        return self.taille
+
+    def __contains__(self, nom: object) -> bool:
+        return nom in self.noms
 
     def tableau(self, nom: str, lignes: slice | np.ndarray) -> np.ndarray:
         """La colonne ``nom`` pour les lignes du bloc (une vue pour une tranche)."""
         if nom not in self.tableaux:
             self.tableaux[nom] = self.population[nom].to_numpy()  # une vue des colonnes numériques
         return self.tableaux[nom][lignes]
+
+    def exporter(self, dossier: Path) -> None:
+        """Écrit dans ``dossier`` (un fichier .npy par tableau) ce que lit le modèle :
+        les codes et les colonnes d'entrée du modèle, pour que des processus
+        travailleurs les ouvrent en mémoire partagée (:meth:`ouvrir`), sans copie."""
+        utiles = [c for c in self.noms if c in COLONNES_DU_MODELE or _colonne_de_carriere(c)]
+        for nom in utiles:
+            valeurs = self.tableau(nom, slice(None))
+            if valeurs.dtype == object:  # des identifiants en texte
+                valeurs = valeurs.astype(str)
+            np.save(dossier / f"colonne.{nom}.npy", valeurs)
+        for nom in self.CODES:
+            np.save(dossier / f"code.{nom}.npy", getattr(self, nom))
+        for nom, codes in self.enumerations.items():
+            np.save(dossier / f"enumeration.{nom}.npy", codes)
+
+    @classmethod
+    def ouvrir(cls, dossier: Path) -> Colonnes:
+        """Les colonnes écrites par :meth:`exporter`, ouvertes en mémoire partagée."""
+        colonnes = cls.__new__(cls)
+        colonnes.population = None
+        colonnes.tableaux = {}
+        colonnes.enumerations = {}
+        for fichier in sorted(dossier.glob("*.npy")):
+            espece, nom = fichier.stem.split(".", 1)
+            valeurs = np.load(fichier, mmap_mode="r").view(np.ndarray)  # un tableau ordinaire sur la mémoire partagée
+            if espece == "colonne":
+                colonnes.tableaux[nom] = valeurs
+            elif espece == "code":
+                setattr(colonnes, nom, valeurs)
+            else:
+                colonnes.enumerations[nom] = valeurs
+        colonnes.noms = frozenset(colonnes.tableaux)
+        colonnes.taille = len(colonnes.familles)
+        cadre = pd.DataFrame(columns=sorted(colonnes.noms))
+        colonnes.salaires = colonnes_salaire(cadre)
+        colonnes.non_salariees = colonnes_non_salariees(cadre)
+        colonnes.rfr = colonnes_rfr(cadre)
+        return colonnes
 
 
 def _construire(tbs: TaxBenefitSystem, colonnes: Colonnes, lignes: slice | np.ndarray, mois: list[str]) -> Simulation:
@@ -287,7 +341,7 @@ def _construire(tbs: TaxBenefitSystem, colonnes: Colonnes, lignes: slice | np.nd
     variables = tbs.variables
     entrees = {}
     for nom in ENTREES_MENSUELLES:
-        if nom in variables and nom in colonnes.population:
+        if nom in variables and nom in colonnes:
             if nom in colonnes.enumerations:
                 valeurs = EnumArray(colonnes.enumerations[nom][lignes], variables[nom].possible_values)
             else:
@@ -317,7 +371,7 @@ def _entrees_fixes_et_annuelles(simulation: Simulation, colonnes: Colonnes, lign
     """Dates (ETERNITY) et entrées annuelles : carrière, revenu fiscal de référence et parts."""
     variables = simulation.tax_benefit_system.variables
     for nom in DATES_FIXES:
-        if nom in colonnes.population:
+        if nom in colonnes:
             simulation.set_input(nom, periods.ETERNITY, colonnes.tableau(nom, lignes).astype("datetime64[D]"))
     for nom in ENUMERATIONS_FACULTATIVES:
         if nom in colonnes.enumerations:
@@ -467,7 +521,7 @@ def simuler(
     variables: Sequence[str] | None = None,
     valider: bool = True,
     dask_workers: int = 2,
-    dask_processes: bool = True,
+    dask_processes: bool = False,
     processus: int | None = None,
     revalorisation: Revalorisation | None = None,
     jusqua: int | None = None,
@@ -480,10 +534,11 @@ def simuler(
     (nom, classe). ``revalorisation`` (et ``jusqua``, dernière année) : barèmes
     revalorisés après leur dernière valeur publiée
     (:mod:`.revalorisation`). ``progression`` : barre tqdm (ou une barre
-    existante à faire avancer). ``moteur`` : ``local`` (un processus),
-    ``processus`` (un processus par cœur, ou ``processus``), ``dask``
-    (``LocalCluster`` de ``dask_workers`` travailleurs, ou l'ordonnanceur
-    ``scheduler``) ; les résultats sont les mêmes. Rend un DataFrame : ``id``,
+    existante à faire avancer). ``moteur`` : ``local`` (ce processus),
+    ``processus`` (un processus par cœur, ou ``processus`` processus),
+    ``dask`` (``LocalCluster`` de ``dask_workers`` fils d'exécution, ou de
+    processus avec ``dask_processes``, ou l'ordonnanceur ``scheduler``) ; les
+    résultats sont les mêmes. Rend un DataFrame : ``id``,
     ``famille_id``, ``poids``, ``categorie_invalidite``, ``age``,
     ``tranche_age`` puis les variables (voir :func:`calculer_bloc`), une ligne
     par ligne d'entrée, dans l'ordre, et les autres colonnes d'entrée non
@@ -565,6 +620,8 @@ def verifier_annees_rfr(population: pd.DataFrame, mois: Sequence[str]) -> None:
 
 #: Moteurs de :func:`simuler`.
 MOTEURS = ("local", "processus", "dask")
+#: Personnes par bloc du moteur ``processus`` au moins (sauf ``taille_bloc`` plus petite).
+BLOC_MINIMAL = 50_000
 #: Personnes par tâche d'un moteur distribué (Dask) au moins : peu de tâches,
 #: chacune découpée en blocs par le travailleur.
 TAILLE_TACHE = 250_000
@@ -643,9 +700,12 @@ def _simuler_processus(
 
     global _PARTAGE  # noqa: PLW0603 — hérité par les processus nés par fork
     nombre = processus or coeurs_disponibles()
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    fork = _fork_possible()
     _systemes(tuple(arguments[1]), arguments[3], arguments[4])  # construits avant la naissance des processus
-    blocs = decouper(population, taille_bloc)
+    # Au moins quatre blocs par processus (d'au moins BLOC_MINIMAL personnes) :
+    # aucun processus n'attend longtemps le dernier bloc d'un autre.
+    par_processus = int(np.ceil(len(population) / (4 * max(1, nombre))))
+    blocs = decouper(population, min(taille_bloc, max(BLOC_MINIMAL, par_processus)))
     if fork:
         _PARTAGE = (Colonnes(population, systeme_de_base()), arguments)
     try:
@@ -667,6 +727,14 @@ def _simuler_processus(
         _PARTAGE = None
 
 
+#: Variables d'environnement des travailleurs d'un LocalCluster Dask : Dask rend par
+#: défaut la mémoire libérée au système à chaque pas (MALLOC_TRIM_THRESHOLD_=65536),
+#: ce qui, pour ces calculs faits de grands tableaux temporaires, fait refaire à
+#: malloc ses pages à chaque tableau (trois fois plus lent) ; ici la mémoire libérée
+#: est gardée pour les tableaux suivants, jusqu'à 32 Mo par tableau.
+ENVIRONNEMENT_DES_TRAVAILLEURS = {"MALLOC_TRIM_THRESHOLD_": str(1 << 32), "MALLOC_MMAP_THRESHOLD_": str(1 << 25)}
+
+
 def _simuler_dask(
     population: pd.DataFrame,
     arguments: tuple,
@@ -678,39 +746,150 @@ def _simuler_dask(
     processes: bool,
     calculs: Resultats,
 ) -> None:
-    """Les familles réparties en peu de tâches (une par fil de travail, d'au moins
-    ``TAILLE_TACHE`` personnes), chacune calculée par blocs sur un travailleur
-    (:func:`_calculer_morceau`) ; seules les colonnes d'entrée du modèle sont
-    envoyées."""
+    """Trois cas, les mêmes résultats.
+
+    - ``scheduler`` (un ordonnanceur existant, une machine ou un cluster) : les
+      familles réparties en peu de tâches (une par fil de travail, d'au moins
+      ``TAILLE_TACHE`` personnes), chacune calculée par blocs sur un
+      travailleur (:func:`_calculer_morceau`) ; seules les colonnes d'entrée du
+      modèle sont envoyées ; le système socio-fiscal est construit une fois par
+      processus travailleur.
+    - sans ordonnanceur (défaut) : un ``LocalCluster`` de ``workers`` fils
+      d'exécution de ce processus, qui lisent les colonnes déjà lues (numpy
+      calcule hors du verrou global de Python : les fils avancent ensemble) ;
+      une tâche par bloc, qui n'envoie que ses lignes.
+    - sans ordonnanceur, ``processes`` : un ``LocalCluster`` de ``workers``
+      processus, gardé d'un appel à l'autre ; les colonnes sont écrites en
+      mémoire partagée (``/dev/shm``, environ 0,8 s par million de personnes)
+      et chaque travailleur les ouvre sans copie.
+    """
     from openfisca_invalidite.extras import imports_de
 
     with imports_de("dask"):
         from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = None
+    global _PARTAGE  # noqa: PLW0603 — lu par les fils d'exécution des travailleurs
+    cluster, dossier = None, None
     if scheduler:
         client = Client(scheduler)
+    elif processes:
+        client = _client_local(workers)
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=":0")
         client = Client(cluster)
     try:
-        fils = max(1, sum(client.nthreads().values()))
-        nombre = max(fils, int(np.ceil(len(population) / TAILLE_TACHE)))
-        nombre = int(np.ceil(nombre / fils)) * fils  # un multiple du nombre de fils : pas de fil oisif à la fin
-        utiles = [c for c in population.columns if c in COLONNES_DU_MODELE or _colonne_de_carriere(c)]
-        taches = {}
-        for positions in _morceaux(population, nombre):
-            donnees = client.scatter(population[utiles].iloc[positions])
-            tache = client.submit(_calculer_morceau, donnees, arguments, taille_bloc, pure=False)
-            taches[tache] = (en_tranche(positions), positions.size)
-        for tache in as_completed(taches):
+        if scheduler:
+            taches = _taches_sur_un_cluster(client, population, arguments, taille_bloc)
+        else:
+            colonnes = Colonnes(population, systeme_de_base())
+            if processes:
+                dossier = Path(tempfile.mkdtemp(prefix="openfisca-invalidite-", dir=_MEMOIRE_PARTAGEE))
+                colonnes.exporter(dossier)
+            else:
+                _PARTAGE = (colonnes, arguments)
+            taches = _taches_locales(client, population, arguments, taille_bloc, dossier)
+        for tache in as_completed(taches, loop=client.loop):
             lignes, taille = taches[tache]
             calculs.ranger(lignes, tache.result())
             barre.update(taille)
     finally:
-        client.close()
+        _PARTAGE = None
+        if dossier is not None:
+            client.run(_oublier_dossier, str(dossier))
+            shutil.rmtree(dossier, ignore_errors=True)
+        if not processes or scheduler:
+            client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _taches_sur_un_cluster(client: object, population: pd.DataFrame, arguments: tuple, taille_bloc: int) -> dict:
+    """Les familles en peu de tâches (une par fil de travail, d'au moins
+    ``TAILLE_TACHE`` personnes), les colonnes d'entrée du modèle envoyées avec
+    elles : {tâche: (lignes, taille)}."""
+    fils = max(1, sum(client.nthreads().values()))
+    nombre = max(fils, int(np.ceil(len(population) / TAILLE_TACHE)))
+    nombre = int(np.ceil(nombre / fils)) * fils  # un multiple du nombre de fils : pas de fil oisif à la fin
+    utiles = [c for c in population.columns if c in COLONNES_DU_MODELE or _colonne_de_carriere(c)]
+    taches = {}
+    for positions in _morceaux(population, nombre):
+        donnees = client.scatter(population[utiles].iloc[positions])
+        tache = client.submit(_calculer_morceau, donnees, arguments, taille_bloc, pure=False)
+        taches[tache] = (en_tranche(positions), positions.size)
+    return taches
+
+
+def _taches_locales(
+    client: object, population: pd.DataFrame, arguments: tuple, taille_bloc: int, dossier: Path | None
+) -> dict:
+    """Une tâche par bloc, qui n'envoie que ses lignes : les travailleurs lisent les
+    colonnes écrites dans ``dossier`` (des processus) ou déjà lues (des fils de ce
+    processus, sans ``dossier``) : {tâche: (lignes, taille)}."""
+    taches = {}
+    for positions in decouper(population, taille_bloc):
+        lignes = en_tranche(positions)
+        if dossier is None:
+            tache = client.submit(_calculer_partage, lignes, pure=False)
+        else:
+            tache = client.submit(_calculer_dossier, str(dossier), lignes, arguments, pure=False)
+        taches[tache] = (lignes, positions.size)
+    return taches
+
+
+#: Où écrire les colonnes que les travailleurs d'un LocalCluster ouvrent : la
+#: mémoire partagée de Linux si elle existe, sinon le dossier temporaire.
+_MEMOIRE_PARTAGEE = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 — mémoire, pas un fichier
+#: Colonnes ouvertes par un travailleur (dossier → colonnes), oubliées à la fin du calcul.
+_DOSSIERS_OUVERTS: dict[str, Colonnes] = {}
+
+
+def _calculer_dossier(dossier: str, lignes: slice | np.ndarray, arguments: tuple) -> dict[str, np.ndarray]:
+    """Tâche d'un travailleur du LocalCluster : un bloc des colonnes écrites dans ``dossier``."""
+    if dossier not in _DOSSIERS_OUVERTS:
+        _DOSSIERS_OUVERTS[dossier] = Colonnes.ouvrir(Path(dossier))
+    return _calculer(_DOSSIERS_OUVERTS[dossier], lignes, *arguments)
+
+
+def _oublier_dossier(dossier: str) -> None:
+    _DOSSIERS_OUVERTS.pop(dossier, None)
+
+
+#: LocalCluster de chaque nombre de travailleurs, gardé d'un appel à l'autre (ses
+#: processus ont déjà importé le modèle et construit les systèmes) et fermé à la
+#: sortie de Python ou par :func:`arreter_dask`.
+_CLUSTERS: dict[int, tuple[object, object]] = {}
+
+
+def _client_local(workers: int) -> object:
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    cluster, client = _CLUSTERS.get(workers, (None, None))
+    if client is not None and client.status == "running":
+        return client
+    environnement = {**dask.config.get("distributed.nanny.pre-spawn-environ"), **ENVIRONNEMENT_DES_TRAVAILLEURS}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environnement}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(cluster, set_as_default=False)
+    if not _CLUSTERS:
+        atexit.register(arreter_dask)
+    _CLUSTERS[workers] = (cluster, client)
+    return client
+
+
+def arreter_dask() -> None:
+    """Arrête les LocalCluster que :func:`simuler` (``moteur="dask"``) garde ouverts."""
+    while _CLUSTERS:
+        _, (cluster, client) = _CLUSTERS.popitem()
+        client.close()
+        cluster.close()
+
+
+def _fork_possible() -> bool:
+    """Les processus peuvent naître par fork (Linux) : ils héritent de la mémoire."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def tranche_age(age: np.ndarray) -> pd.Categorical:
