@@ -609,24 +609,29 @@ def _nombres_ecrits(brut: pd.Series) -> pd.Series:
 
 
 def _roles(df: pd.DataFrame, sortie: pd.DataFrame) -> np.ndarray:
-    rang = sortie.groupby("famille_id", sort=False).cumcount().to_numpy()
+    """Rôles complétés et contrôlés ; familles et rôles comptés en codes entiers
+    (rang dans ``ROLES``), les valeurs distinctes lues une fois chacune."""
+    familles = pd.factorize(sortie["famille_id"], sort=False)[0]
+    nombre = int(familles.max()) + 1 if familles.size else 0
+    rang = pd.Series(familles).groupby(familles, sort=False).cumcount().to_numpy()
+    par_defaut = np.minimum(rang, 2)  # demandeur, conjoint puis enfants
     if "role_famille" in df.columns:
-        roles = df["role_famille"]
-        absent = roles.isna().to_numpy()
-        roles = roles.astype(str).str.strip().to_numpy().astype(object)
-        inconnu = ~absent & ~np.isin(roles, ROLES)
+        codes, distinctes = pd.factorize(df["role_famille"], sort=False)  # valeur absente : -1
+        ecrites = [str(valeur).strip() for valeur in distinctes]
+        rangs = np.array([ROLES.index(r) if r in ROLES else -1 for r in ecrites], dtype=np.int64)
+        roles = np.where(codes < 0, par_defaut, rangs[codes] if rangs.size else codes)
+        inconnu = roles < 0
         if inconnu.any():
-            _refuser(df, "role_famille", f"rôle inconnu « {roles[inconnu][0]} » (admis : {', '.join(ROLES)})", inconnu)
-        roles = np.where(absent, np.select([rang == 0, rang == 1], ["demandeur", "conjoint"], "enfant"), roles)
+            premier = ecrites[codes[np.argmax(inconnu)]]
+            _refuser(df, "role_famille", f"rôle inconnu « {premier} » (admis : {', '.join(ROLES)})", inconnu)
     else:
-        roles = np.select([rang == 0, rang == 1], ["demandeur", "conjoint"], "enfant").astype(object)
-    cle = pd.Series(sortie["famille_id"].to_numpy())
-    for role in ("demandeur", "conjoint"):
-        trop = (roles == role) & cle.where(roles == role).duplicated(keep=False).to_numpy() & (roles == role)
+        roles = par_defaut
+    for code, role in enumerate(ROLES[:2]):
+        porte = roles == code
+        trop = porte & (np.bincount(familles[porte], minlength=nombre)[familles] > 1)
         if trop.any():
             _refuser(df, "role_famille", f"plusieurs « {role} » dans la même famille", trop)
-    avec_demandeur = set(cle[roles == "demandeur"])
-    sans = ~cle.isin(avec_demandeur).to_numpy()
+    sans = np.bincount(familles[roles == 0], minlength=nombre)[familles] == 0
     if sans.any():
         _refuser(df, "role_famille", "famille sans demandeur", sans)
-    return roles.astype(str)
+    return np.array(ROLES)[roles]
