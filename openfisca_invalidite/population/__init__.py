@@ -39,6 +39,7 @@ from openfisca_invalidite.population.moteur import (
     reformes_disponibles,
     resoudre_reforme,
     simuler,
+    simuler_par_morceaux,
 )
 from openfisca_invalidite.population.projection import Projection, projeter
 from openfisca_invalidite.population.revalorisation import Revalorisation, hypotheses_publiees
@@ -80,5 +81,6 @@ __all__ = [
     "resume",
     "revenu",
     "simuler",
+    "simuler_par_morceaux",
     "valider_population",
 ]

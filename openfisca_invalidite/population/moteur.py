@@ -22,7 +22,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -583,6 +583,36 @@ def simuler(
         if propre:
             barre.close()
     return assembler(population, calculs.colonnes)
+
+
+def simuler_par_morceaux(
+    morceaux: Iterable[pd.DataFrame],
+    periode: str = "2025-06",
+    reformes: Iterable[ReformeDemandee] = (),
+    **options: object,
+) -> Iterator[pd.DataFrame]:
+    """Une population plus grande que la mémoire, morceau par morceau : les
+    résultats de :func:`simuler` pour chaque morceau, dans l'ordre, à mesure
+    que ``morceaux`` les donne (fichiers d'une population découpée, groupes de
+    lignes d'un fichier Parquet…). Chaque morceau a des familles entières ; une
+    famille coupée entre deux morceaux qui se suivent est refusée. La mémoire
+    est celle du calcul d'un morceau, plus ce que l'appelant garde des
+    résultats. ``options`` : celles de :func:`simuler`."""
+    reformes = tuple(reformes)
+    precedentes = None
+    for morceau in morceaux:
+        familles = pd.Index(pd.unique(morceau["famille_id"]))
+        if precedentes is not None:
+            coupees = precedentes.intersection(familles)
+            if len(coupees):
+                msg = (
+                    f"la famille « {coupees[0]} » est coupée entre deux morceaux "
+                    "(chaque morceau doit avoir des familles entières)"
+                )
+                colonne = "famille_id"
+                raise PopulationInvalide(colonne, msg)
+        yield simuler(morceau, periode, reformes, **options)
+        precedentes = familles
 
 
 class Resultats:

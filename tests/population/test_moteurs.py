@@ -107,3 +107,25 @@ def test_dask_processus_et_ordonnanceur_egaux_local(population, local):
             scheduler=cluster.scheduler_address,
         )
     pd.testing.assert_frame_equal(local, distant, check_exact=True)
+
+
+def test_par_morceaux_egal_d_un_seul_tenant(population, local):
+    """Une population en morceaux de familles entières : les mêmes résultats."""
+    from openfisca_invalidite.population import simuler_par_morceaux
+
+    coupures = [b[0] for b in decouper(population, 700)[1:]]
+    morceaux = np.split(np.arange(len(population)), coupures)
+    resultats = list(simuler_par_morceaux((population.iloc[m] for m in morceaux), MOIS, [REFORME], progression=False))
+    assert len(resultats) == len(morceaux)
+    pd.testing.assert_frame_equal(local, pd.concat(resultats, ignore_index=True), check_exact=True)
+
+
+def test_par_morceaux_refuse_une_famille_coupee(population):
+    from openfisca_invalidite.population import simuler_par_morceaux
+    from openfisca_invalidite.population.schema import PopulationInvalide
+
+    couple = population[population.duplicated("famille_id", keep=False)]["famille_id"].iloc[0]
+    lignes = np.flatnonzero(population["famille_id"].to_numpy() == couple)
+    morceaux = [population.iloc[: lignes[0] + 1], population.iloc[lignes[0] + 1 :]]
+    with pytest.raises(PopulationInvalide, match="coupée entre deux morceaux"):
+        list(simuler_par_morceaux(morceaux, MOIS, progression=False))
