@@ -14,9 +14,8 @@ N = 1_000_000
 MOIS = "2025-06"
 
 
-def test_un_million_de_pensions(tbs, capsys):
-    rng = np.random.default_rng(2025)
-    debut = time.perf_counter()
+def un_million_de_naissances_et_d_arrets(tbs, rng):
+    """Une simulation de N personnes nées de 1964 à 1998, en arrêt de 2008 à 2024."""
     simulation = SimulationBuilder().build_default_simulation(tbs, count=N)
     simulation.set_input(
         "date_naissance",
@@ -28,6 +27,23 @@ def test_un_million_de_pensions(tbs, capsys):
         "ETERNITY",
         np.datetime64("2008-01-01") + rng.integers(0, 365 * 17, N).astype("timedelta64[D]"),
     )
+    return simulation
+
+
+def afficher(capsys, quoi, debut, prepare, fin):
+    """Le banc d'essai affiche ses mesures (pytest -s), sans rien asserter du temps."""
+    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with capsys.disabled():
+        print(  # noqa: T201 — le banc d'essai affiche ses mesures
+            f"\n[banc] {N:,} personnes, {quoi} de {MOIS} : entrées {prepare - debut:.2f} s, "
+            f"calcul {fin - prepare:.2f} s, pic mémoire du processus {pic:.0f} Mo"
+        )
+
+
+def test_un_million_de_pensions(tbs, capsys):
+    rng = np.random.default_rng(2025)
+    debut = time.perf_counter()
+    simulation = un_million_de_naissances_et_d_arrets(tbs, rng)
     categories = rng.choice(
         np.array(["non_classe", "categorie_1", "categorie_2", "categorie_3"]), N, p=[0.1, 0.2, 0.65, 0.05]
     )
@@ -41,7 +57,7 @@ def test_un_million_de_pensions(tbs, capsys):
     pension = simulation.calculate("pension_invalidite", MOIS)
     mtp = simulation.calculate("majoration_tierce_personne", MOIS)
     fin = time.perf_counter()
-    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    afficher(capsys, "pension + MTP", debut, prepare, fin)
 
     eligible = simulation.calculate("pension_invalidite_eligible", MOIS)
     minimum = tbs.parameters(MOIS).pension_invalidite.montant.minimum
@@ -50,11 +66,6 @@ def test_un_million_de_pensions(tbs, capsys):
     assert np.all(pension[~eligible] == 0)
     assert np.all((pension[eligible] >= minimum - 0.005) & (pension[eligible] <= maximum[eligible] + 0.005))
     assert np.all((mtp > 0) == (eligible & (categories == "categorie_3")))
-    with capsys.disabled():
-        print(  # noqa: T201 — le banc d'essai affiche ses mesures
-            f"\n[banc] {N:,} personnes, pension + MTP de {MOIS} : entrées {prepare - debut:.2f} s, "
-            f"calcul {fin - prepare:.2f} s, pic mémoire du processus {pic:.0f} Mo"
-        )
 
 
 def test_un_million_tous_regimes(tbs, capsys):
@@ -62,17 +73,7 @@ def test_un_million_tous_regimes(tbs, capsys):
     carrières non salariées) : chaque pension reste entre les bornes de son régime."""
     rng = np.random.default_rng(2026)
     debut = time.perf_counter()
-    simulation = SimulationBuilder().build_default_simulation(tbs, count=N)
-    simulation.set_input(
-        "date_naissance",
-        "ETERNITY",
-        np.datetime64("1964-01-01") + rng.integers(0, 365 * 35, N).astype("timedelta64[D]"),
-    )
-    simulation.set_input(
-        "date_debut_invalidite",
-        "ETERNITY",
-        np.datetime64("2008-01-01") + rng.integers(0, 365 * 17, N).astype("timedelta64[D]"),
-    )
+    simulation = un_million_de_naissances_et_d_arrets(tbs, rng)
     regimes = rng.choice(
         np.array(["regime_general", "msa_salarie", "ssi", "msa_non_salarie"]), N, p=[0.9, 0.04, 0.04, 0.02]
     )
@@ -92,7 +93,7 @@ def test_un_million_tous_regimes(tbs, capsys):
     pension = simulation.calculate("pension_invalidite", MOIS)
     simulation.calculate("majoration_tierce_personne", MOIS)
     fin = time.perf_counter()
-    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    afficher(capsys, "quatre régimes, pension + MTP", debut, prepare, fin)
 
     avant_cumul = simulation.calculate("pension_invalidite_avant_cumul", MOIS)
     minimum = simulation.calculate("pension_invalidite_minimum", MOIS)
@@ -104,8 +105,3 @@ def test_un_million_tous_regimes(tbs, capsys):
         assert np.all(avant_cumul[du_regime] >= minimum[du_regime] - 0.005), regime
         assert np.all(avant_cumul[du_regime] <= np.maximum(maximum, minimum)[du_regime] + 0.005), regime
     assert np.all(pension <= avant_cumul + 0.005)
-    with capsys.disabled():
-        print(  # noqa: T201 — le banc d'essai affiche ses mesures
-            f"\n[banc] {N:,} personnes, quatre régimes, pension + MTP de {MOIS} : entrées {prepare - debut:.2f} s, "
-            f"calcul {fin - prepare:.2f} s, pic mémoire du processus {pic:.0f} Mo"
-        )
