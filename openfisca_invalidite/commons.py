@@ -26,6 +26,64 @@ JOUR = "datetime64[D]"
 #: Mois d'une année civile (calendrier, non une règle).
 MOIS_PAR_AN = 12
 
+#: Centimes d'un euro (unité monétaire, non une règle).
+CENTIMES_PAR_EURO = 100
+#: La demi-centime, en centimes.
+DEMI_CENTIME = 0.5
+#: Écart (en centimes) en deçà duquel :func:`au_centime` tient un montant pour une
+#: demi-centime : bien plus que l'erreur d'un calcul en float64 (un milliardième de
+#: centime sur 100 000 €), bien moins que le plus petit écart réel entre deux
+#: montants du modèle (un millième de centime : centimes × taux à 3 décimales).
+TOLERANCE_DEMI_CENTIME = 1e-6
+
+
+def au_centime(montant: np.ndarray | float) -> np.ndarray:
+    """Montant arrondi au centime d'euro le plus proche, la demi-centime comptée
+    pour un centime (arrondi « demi vers le haut »), calculé en float64. Le modèle
+    n'arrondit que des montants positifs (un prélèvement est arrondi sur sa valeur
+    absolue) ; pour un montant négatif, la demie irait aussi vers le haut
+    (−0,005 → 0,00).
+
+    Règle. Aucun article du code de la sécurité sociale ne fixe l'arrondi des
+    montants de la pension d'invalidité, de l'ASI ou de l'AAH. L'AAH versée était
+    « arrondi[e] au franc le plus proche » (D821-4, décret 90-163 :
+    https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006739700) ; le
+    décret 2001-1203 du 17 décembre 2001 a supprimé ces arrondis au franc au
+    passage à l'euro, laissant le droit commun, le centime le plus proche (selon
+    son commentaire aux ASH n° 2244 : à confirmer sur le texte du décret). Le cas
+    de la demi-centime n'est écrit pour aucune prestation ; tous les textes qui
+    l'écrivent la comptent pour l'unité supérieure, règle retenue ici :
+    ordonnance 2000-916, art. 1er II (« une fraction d'euro exactement égale à
+    0,005 étant comptée pour 0,01 euro » :
+    https://www.legifrance.gouv.fr/loda/article_lc/LEGIARTI000006716418),
+    règlement (CE) 1103/97, art. 5 (arrondis au cent le plus proche, « à la
+    valeur supérieure » au milieu :
+    https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX:31997R1103),
+    code de la sécurité sociale, L133-10 (cotisations à l'euro le plus proche,
+    « la fraction d'euro égale à 0,50 est comptée pour 1 » :
+    https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000029956107).
+    À CONFIRMER pour les prestations (pratique des caisses non publiée).
+
+    Calcul. Le montant est d'abord compté en centimes, puis arrondi à l'entier
+    avec une tolérance de ``TOLERANCE_DEMI_CENTIME`` : un montant dont la valeur
+    décimale exacte est une demi-centime (la moyenne des salaires d'un SAM,
+    0,3 × une pension au centime) mais que le calcul binaire rend à un ulp près
+    en deçà (20 689,024999999998) est bien compté pour le centime supérieur, quel
+    que soit l'ordre des opérations. ``np.round`` arrondit la demie au pair, et
+    ne voit pas la demie d'un montant binaire à un ulp près : il tranche selon
+    le dernier bit. Un montant float32 (stocké par OpenFisca) est lu en float64
+    tel qu'il est : ses décimales perdues ne se retrouvent pas, c'est le calcul
+    en float64 du montant exact qu'il faut arrondir.
+    """
+    montant = np.asarray(montant)
+    # Un seul tableau, modifié en place : sur des millions de personnes, chaque tableau
+    # temporaire coûte plus que le calcul lui-même.
+    resultat = np.multiply(montant, CENTIMES_PAR_EURO, out=np.empty(montant.shape), dtype=np.float64)
+    resultat += DEMI_CENTIME + TOLERANCE_DEMI_CENTIME
+    np.floor(resultat, out=resultat)
+    resultat /= CENTIMES_PAR_EURO
+    return resultat
+
 
 #: Jours du 0000-03-01 au 1970-01-01 (calendrier grégorien proleptique), et bornes
 #: des jours que le calcul en entiers 32 bits de :func:`_annee_et_mois` couvre
@@ -310,6 +368,19 @@ def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], An
     if cle not in gardes:
         gardes[cle] = calcul()
     return gardes[cle]
+
+
+def valeur_exacte(
+    population: Population, variable: str, period: Period, parameters: Callable[[Period], Any]
+) -> np.ndarray:
+    """La valeur de ``variable`` pour ``period`` telle que sa formule du mois la
+    calcule (en float64), sans le stockage float32 d'OpenFisca : pour le montant
+    intermédiaire d'un montant arrondi au centime, que 7 chiffres significatifs
+    feraient tomber du mauvais côté d'une demi-centime. Sa formule doit prendre
+    ``(population, period, parameters)`` et garder elle-même son résultat si
+    plusieurs formules la lisent (le cache d'OpenFisca n'est pas utilisé)."""
+    formule = population.get_holder(variable).variable.get_formula(period)
+    return np.asarray(formule(population, period, parameters), dtype=np.float64)
 
 
 def fixe(population: Population, variable: str, period: Period) -> np.ndarray:

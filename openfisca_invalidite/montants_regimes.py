@@ -23,6 +23,7 @@ import numpy as np
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    au_centime,
     au_mois,
     debut,
     fin,
@@ -84,7 +85,7 @@ def _par_categorie(partielle: float, totale: float) -> tuple[float, float, float
 
 
 def _arrondi(valeurs: tuple[float, ...]) -> tuple[float, ...]:
-    return tuple(float(v) for v in np.round(np.array(valeurs), 2))
+    return tuple(float(v) for v in au_centime(np.array(valeurs)))
 
 
 def bareme_ssi_du_mois(mois: Period, parameters: Parametres) -> BaremeDuMois:
@@ -183,11 +184,11 @@ def pensions_ssi(
 
     def montants_du_mois(m: Period, lignes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         bareme = bareme_ssi(categorie[lignes], m, parameters)
-        revenu = np.round(revenu_annuel_moyen[lignes].astype(np.float64), 2)
+        revenu = au_centime(revenu_annuel_moyen[lignes].astype(np.float64))
         revalorise = revalorisation_depuis(
             np.round(bareme.taux, 6) * revenu / 12, effet[lignes], debut(m), coefficients
         )
-        return np.round(np.clip(revalorise, bareme.minimum, bareme.maximum), 2), bareme.taux > 0
+        return au_centime(np.clip(revalorise, bareme.minimum, bareme.maximum)), bareme.taux > 0
 
     def cle_du_mois(m: Period) -> tuple:
         def lire() -> tuple:
@@ -306,7 +307,7 @@ def pensions_msa_non_salarie(
         )
         # Un montant au centime : relu en float64 au centime (stocké en float32 par OpenFisca, 16 000,59 y vaut
         # 16 000,5898), pour qu'une demi-centime ne bascule pas du mauvais côté de l'arrondi.
-        revenu = np.round(revenu_professionnel[lignes].astype(np.float64), 2)
+        revenu = au_centime(revenu_professionnel[lignes].astype(np.float64))
         naissance_lignes = naissance[lignes]
         age = age_a_la_date(
             naissance_lignes, np.where(annee(effet_lignes) < ANNEE_SANS_ARRET, effet_lignes, naissance_lignes)
@@ -319,7 +320,7 @@ def pensions_msa_non_salarie(
             [bareme.minimum, np.maximum(fraction * montant_chef, bareme.minimum)],
             montant_chef,  # R732-4 I
         )
-        return np.round(montant, 2), verse
+        return au_centime(montant), verse
 
     def cle_du_mois(m: Period) -> tuple:
         def lire() -> tuple:
@@ -364,10 +365,11 @@ def _lecteur(individu: Population, period: Period, qui: np.ndarray | None) -> Ca
 def revenus_des_mois_depuis_l_effet(
     individu: Population, period: Period, variable: str, mois: Sequence[Period], qui: np.ndarray | None = None
 ) -> np.ndarray:
-    """Somme d'une variable mensuelle sur ``mois``, sans les mois antérieurs à
+    """Somme d'un montant mensuel au centime sur ``mois``, sans les mois antérieurs à
     celui de la date d'effet de la pension : les revenus d'avant l'invalidité
     ne se cumulent pas avec elle. ``qui`` (indices) limite le calcul à ces
-    personnes, dans cet ordre."""
+    personnes, dans cet ordre. En float64, relue au centime (chaque mois stocké
+    en float32 n'est exact qu'à 1e-4 € près)."""
     lire = _lecteur(individu, period, qui)
     effet = indice_mois(lire("date_liquidation_pension_invalidite"))
     total = np.zeros(effet.shape, dtype=np.float64)
@@ -375,7 +377,7 @@ def revenus_des_mois_depuis_l_effet(
         rang = m.start.year * 12 + m.start.month - 1
         valeurs = au_mois(individu, variable, m)
         total += np.where(effet <= rang, valeurs if qui is None else valeurs[qui], 0.0)
-    return total
+    return au_centime(total)
 
 
 def revenu_annuel_depuis_l_effet(
@@ -391,4 +393,5 @@ def revenu_annuel_depuis_l_effet(
     lire = _lecteur(individu, period, qui)
     effet = annee(lire("date_liquidation_pension_invalidite"))
     revenus = individu(variable, annee_des_revenus)
-    return np.where(effet <= annee_des_revenus.start.year, revenus if qui is None else revenus[qui], 0.0)
+    # Un montant au centime, relu au centime depuis son stockage float32.
+    return np.where(effet <= annee_des_revenus.start.year, au_centime(revenus if qui is None else revenus[qui]), 0.0)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from openfisca_invalidite.commons import (
+    au_centime,
     debut,
     deja_calcule,
     fin,
@@ -171,7 +172,7 @@ def montants_de_la_section_3(
             def initial() -> np.ndarray:
                 # Le SAM est un montant au centime ; le relire en float64 évite qu'une
                 # demi-centime bascule à cause du stockage float32 d'OpenFisca.
-                sam = np.round(salaire_annuel_moyen.astype(np.float64), 2)
+                sam = au_centime(salaire_annuel_moyen.astype(np.float64))
                 return np.round(taux.astype(np.float64), 6) * sam / 12  # 0,3 et non 0,30000001
 
             # Taux × SAM / 12, et qui dépasse le seuil d'une revalorisation différenciée :
@@ -188,9 +189,9 @@ def montants_de_la_section_3(
                 garder=lambda cle, calcul: une_fois(individu, cle, calcul, montant, rang_liquidation),
             )
             maximum = selon_categorie(
-                categorie, 0.0, tuple(np.round(np.array(parametres.parts) * parametres.plafond, 2))
+                categorie, 0.0, tuple(au_centime(np.array(parametres.parts) * parametres.plafond))
             )
-            return np.round(np.clip(revalorise, parametres.minimum, maximum), 2)
+            return au_centime(np.clip(revalorise, parametres.minimum, maximum))
 
         return une_fois(
             individu, ("section_3", parametres), calcul, salaire_annuel_moyen, taux, categorie, rang_liquidation

@@ -7,6 +7,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.populations import ADD
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import au_centime
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import textes
 from openfisca_invalidite.validation import EntreeInvalide
@@ -35,9 +36,9 @@ class pension_invalidite_exoneree_ir(Variable):
         decembre = period.first_month.offset(11)  # montants en vigueur au 31 décembre de l'année
         p = parameters(decembre).impot_revenu.pensions_faible_montant
         # Montants au centime, lus en float64 (OpenFisca les stocke en float32 : 12 411,44 y devient 12 411,4404).
-        pension = np.round(individu("pension_invalidite", period, options=[ADD]).astype(np.float64), 2)
+        pension = au_centime(individu("pension_invalidite", period, options=[ADD]).astype(np.float64))
         faible = (pension > 0) & (pension <= p.montant_avts)  # « ne dépasse pas » : borne incluse
-        rfr = np.round(individu("rfr", period).astype(np.float64), 2)
+        rfr = au_centime(individu("rfr", period).astype(np.float64))
         manquant = faible & (rfr < 0)
         if manquant.any():
             raise EntreeInvalide(
@@ -75,7 +76,7 @@ class pension_invalidite_imposable(Variable):
         montant = individu("pension_invalidite", period, options=[ADD]) + individu(
             "csg_deductible_pension_invalidite", period, options=[ADD]
         )
-        return np.where(individu("pension_invalidite_exoneree_ir", period), 0.0, np.round(montant, 2))
+        return np.where(individu("pension_invalidite_exoneree_ir", period), 0.0, au_centime(montant))
 
 
 class abattement_pension_invalidite(Variable):

@@ -2,6 +2,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import au_centime
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import REGIMES_DU_CODE_DE_LA_SECURITE_SOCIALE, RegimeInvalidite, selon_regime
@@ -59,4 +60,4 @@ class majoration_tierce_personne(Variable):
                 ),
             },
         )
-        return np.where(troisieme & eligible, np.round(montant, 2), 0.0)
+        return np.where(troisieme & eligible, au_centime(montant), 0.0)

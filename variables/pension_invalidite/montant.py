@@ -11,7 +11,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import une_fois
+from openfisca_invalidite.commons import au_centime, une_fois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
     bareme_msa_non_salarie,
@@ -129,7 +129,7 @@ class pension_invalidite_maximum(Variable):
         def regime_general():
             p = parameters(period)
             parts = par_categorie(categorie, p.pension_invalidite.montant.maximum_en_part_du_pmss)
-            return np.round(parts * p.references_sociales.plafond_mensuel_securite_sociale, 2)
+            return au_centime(parts * p.references_sociales.plafond_mensuel_securite_sociale)
 
         return selon_regime(
             individu,

@@ -7,6 +7,7 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    au_centime,
     entree_donnee,
     indice_cumule,
     parametres_historiques,
@@ -101,7 +102,7 @@ class salaire_annuel_moyen_a_la_liquidation(Variable):
             dans_la_fenetre=lambda a: (a < annee_arret) & (a >= premiere_annee),
         )
         # Arrondi au centime ici, en float64, avant le stockage en float32 d'OpenFisca.
-        resultat[concernes] = np.round(resultat_moyen.moyenne, 2)
+        resultat[concernes] = au_centime(resultat_moyen.moyenne)
         return resultat
 
 

@@ -13,20 +13,16 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import au_centime
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import textes
-
-
-def au_centime(montant):
-    """Arrondi au centime le plus proche, la demie vers le haut (montants positifs)."""
-    return np.round(np.asarray(montant, dtype=np.float64) + 1e-9, 2)
 
 
 def pension_brute(individu, period):
     """Assiette : la pension brute du mois, relue au centime en float64. OpenFisca la
     stocke en float32 (1 003 € × 0,5 % y donnerait 5,01499… au lieu de 5,015), ce qui
     ferait tomber une demi-centime du mauvais côté de l'arrondi."""
-    return np.round(individu("pension_invalidite", period).astype(np.float64), 2)
+    return au_centime(individu("pension_invalidite", period).astype(np.float64))
 
 
 def taux_de_la_tranche(tranche, bareme):

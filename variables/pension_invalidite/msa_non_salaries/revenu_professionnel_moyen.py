@@ -9,6 +9,7 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    au_centime,
     entree_donnee,
     parametres_historiques,
     valeur_a_dates,
@@ -84,5 +85,5 @@ class revenu_professionnel_moyen_agricole(Variable):
         # Le moteur ne compte que les années de revenu positif ; R732-4-1 2° divise par
         # toutes les années d'assurance de la fenêtre, déficits compris.
         somme = moyenne.moyenne * np.clip(moyenne.annees_comptees, 1, nombre_retenu)
-        resultat[concernes] = np.round(somme / np.clip(declarees, 1, nombre_retenu), 2)
+        resultat[concernes] = au_centime(somme / np.clip(declarees, 1, nombre_retenu))
         return resultat

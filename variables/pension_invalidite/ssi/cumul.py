@@ -6,7 +6,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, annee
+from openfisca_invalidite.commons import MOIS_PAR_AN, annee, au_centime
 from openfisca_invalidite.cumul import depassement, mois_precedents, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
@@ -100,7 +100,7 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         reduction = reduction_sur_periode_de_reference(
             depassement(pension_annuelle, revenus, plafond), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
-        resultat[qui] = np.where(concerne, np.minimum(np.round(reduction, 2), pension), 0.0)
+        resultat[qui] = np.where(concerne, np.minimum(au_centime(reduction), pension), 0.0)
         return resultat
 
     def formula_2022_04_01(individu, period, parameters):
@@ -125,5 +125,5 @@ class pension_invalidite_ssi_reduction_cumul(Variable):
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus, plafond), cumul.taux_reduction_depassement, nombre
         )
-        resultat[qui] = np.where(arrerages > 0, np.minimum(np.round(reduction, 2), pension[qui]), 0.0)
+        resultat[qui] = np.where(arrerages > 0, np.minimum(au_centime(reduction), pension[qui]), 0.0)
         return resultat

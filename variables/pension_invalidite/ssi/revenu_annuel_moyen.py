@@ -10,6 +10,7 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     annee,
+    au_centime,
     entree_donnee,
     indice_cumule,
     parametres_historiques,
@@ -108,5 +109,5 @@ class revenu_annuel_moyen_ssi(Variable):
             seuil_validation=lambda _a: 0.0,
             dans_la_fenetre=lambda a: (a < annee_arret) & (a >= premiere_annee),
         )
-        resultat[concernes] = np.round(moyenne.moyenne, 2)
+        resultat[concernes] = au_centime(moyenne.moyenne)
         return resultat
