@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from openfisca_invalidite.commons import au_mois, une_fois
+from openfisca_invalidite.commons import au_centime, au_mois, une_fois
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,12 +82,19 @@ def trimestre_civil_precedent(period: Period, rang: int) -> list[Period]:
 
 
 def somme_sur_mois(individu: Population, variable: str, mois: Sequence[Period]) -> np.ndarray:
-    """Somme d'une variable mensuelle sur des mois consécutifs, comme l'option
-    ``ADD`` d'OpenFisca (mois après mois, dans le type de la variable), rendue
-    en float64. Gardée (:func:`une_fois`) pour les périodes dont chaque mois a
+    """Somme d'un montant mensuel au centime sur des mois consécutifs, comme l'option
+    ``ADD`` d'OpenFisca mais en float64, relue au centime : chaque mois stocké en
+    float32 n'est exact qu'à 1e-4 € près, et une somme float32 perd davantage,
+    assez pour faire tomber une réduction à une demi-centime du mauvais côté de
+    l'arrondi. Gardée (:func:`une_fois`) pour les périodes dont chaque mois a
     le même tableau : les périodes de référence de mois voisins, quand les
     revenus ne changent pas d'un mois à l'autre. Partagée : en lecture seule."""
     valeurs = [au_mois(individu, variable, m) for m in mois]
-    return une_fois(
-        individu, ("somme_sur_mois", variable), lambda: np.asarray(sum(valeurs), dtype=np.float64), *valeurs
-    )
+
+    def somme() -> np.ndarray:
+        total = np.zeros(individu.count, dtype=np.float64)
+        for valeur in valeurs:
+            total += valeur
+        return au_centime(total)
+
+    return une_fois(individu, ("somme_sur_mois", variable), somme, *valeurs)

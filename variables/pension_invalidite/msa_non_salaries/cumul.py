@@ -5,7 +5,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN
+from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime
 from openfisca_invalidite.cumul import depassement, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
@@ -32,9 +32,14 @@ class pension_invalidite_msa_non_salarie_seuil_cumul(Variable):
     """
 
     def formula(individu, period, parameters):
-        janvier = parameters(period.this_year)
-        nombre = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus.seuil_en_nombre_smic_horaire
-        return np.full(individu.count, nombre * janvier.references_sociales.smic_horaire_brut)
+        return np.full(individu.count, seuil_de_cumul_msa(period, parameters))
+
+
+def seuil_de_cumul_msa(period, parameters):
+    """Le seuil de R732-5 du mois, en float64 (la réduction le lit tel quel, non stocké en float32)."""
+    janvier = parameters(period.this_year)
+    nombre = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus.seuil_en_nombre_smic_horaire
+    return nombre * janvier.references_sociales.smic_horaire_brut
 
 
 class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
@@ -84,9 +89,9 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
             return resultat
         qui = pensionnes[avec_revenus]
         arrerages = pensions_msa_non_salarie(individu, period, mois, parameters, qui)
-        seuil = individu("pension_invalidite_msa_non_salarie_seuil_cumul", period)[qui]
+        seuil = seuil_de_cumul_msa(period, parameters)
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus[avec_revenus], seuil), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
-        resultat[qui] = np.minimum(np.round(reduction, 2), pension[qui])
+        resultat[qui] = np.minimum(au_centime(reduction), pension[qui])
         return resultat
