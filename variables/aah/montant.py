@@ -6,12 +6,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime, valeur_exacte
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
-
-
-def au_centime(montant):
-    return np.round(np.asarray(montant) + 1e-9, 2)
 
 
 def plafond_annuel(individu, period, parameters, conjugalise):
@@ -42,12 +39,15 @@ class aah_avantage_invalidite(Variable):
 
 
 def montant_aah(individu, period, parameters, conjugalise):
+    # Ressources, plafond et avantage en float64 (les ressources ne passent pas par le
+    # stockage float32, l'avantage, somme de montants au centime, y est relu au centime) :
+    # l'arrondi au centime est celui du montant exact.
     montant_maximum = parameters(period).aah.montant_maximum
-    base = individu("aah_base_ressources_individu", period)
+    base = valeur_exacte(individu, "aah_base_ressources_individu", period, parameters)
     if conjugalise:
-        base = base + individu("aah_ressources_conjoint", period)
-    sous_plafond = (plafond_annuel(individu, period, parameters, conjugalise) - base) / 12
-    differentiel = montant_maximum - individu("aah_avantage_invalidite", period)
+        base = base + valeur_exacte(individu, "aah_ressources_conjoint", period, parameters)
+    sous_plafond = (plafond_annuel(individu, period, parameters, conjugalise) - base) / MOIS_PAR_AN
+    differentiel = montant_maximum - au_centime(individu("aah_avantage_invalidite", period))
     montant = np.clip(np.minimum(differentiel, sous_plafond), 0, montant_maximum)
     return np.where(individu("aah_eligible", period), au_centime(montant), 0.0)
 

@@ -4,20 +4,56 @@ catégoriel de l'année N-2, ou des 3 derniers mois × 4 pour qui travaille."""
 import numpy as np
 from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import DateUnit, Period
-from openfisca_core.populations import ADD
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime, entree_donnee, valeur_gardee
 from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
+
+
+def somme_des_mois(individu, variable, periode):
+    """Somme d'un montant mensuel au centime sur les mois de ``periode`` (comme l'option
+    ``ADD``), en float64 et relue au centime : ni le stockage float32 de chaque mois
+    (à 1e-4 € près) ni une somme float32 ne déplacent le montant exact de l'AAH. Un
+    mois sans entrée donnée compte pour la valeur par défaut, sans créer de tableau."""
+    defaut = individu.get_holder(variable).variable.default_value
+    total = np.zeros(individu.count)
+    for mois in periode.get_subperiods(DateUnit.MONTH):
+        valeurs = entree_donnee(individu, variable, mois)
+        total += defaut if valeurs is None else valeurs
+    return au_centime(total)
 
 
 def pension_de_l_annee(individu, annee):
     """Pension d'invalidité servie pendant l'année ; 0 pour une année antérieure
     aux paramètres de la pension (avant 2015, hors du champ du modèle)."""
     try:
-        return individu("pension_invalidite", annee, options=[ADD])
+        return somme_des_mois(individu, "pension_invalidite", annee)
     except ParameterNotFoundError:
         return np.zeros(individu.count)
+
+
+def base_ressources_aah(individu, period, parameters):
+    """aah_base_ressources_individu en float64 (le montant de l'AAH et les ressources
+    du conjoint la lisent telle quelle, non stockée en float32), calculée une fois
+    par mois."""
+
+    def calcul():
+        abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
+        mois = int(parameters(period).aah.ressources.mois_regime_trimestriel)
+        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-mois).start, mois))
+        activite_3_mois = somme_des_mois(individu, "revenus_activite", trois_mois)
+        trimestriel = (MOIS_PAR_AN / mois) * (
+            (1 - abattement) * (activite_3_mois + somme_des_mois(individu, "pension_invalidite", trois_mois))
+            + somme_des_mois(individu, "autres_ressources", trois_mois)
+        )
+        annee = period.n_2
+        annuel = (1 - abattement) * (
+            somme_des_mois(individu, "revenus_activite", annee) + pension_de_l_annee(individu, annee)
+        ) + somme_des_mois(individu, "autres_ressources", annee)
+        return np.where(activite_3_mois > 0, trimestriel, annuel)
+
+    return valeur_gardee(individu, ("base_ressources_aah", period), calcul)
 
 
 class aah_base_ressources_individu(Variable):
@@ -42,19 +78,7 @@ class aah_base_ressources_individu(Variable):
     """
 
     def formula(individu, period, parameters):
-        abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
-        mois = int(parameters(period).aah.ressources.mois_regime_trimestriel)
-        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-mois).start, mois))
-        activite_3_mois = individu("revenus_activite", trois_mois, options=[ADD])
-        trimestriel = (12 / mois) * (
-            (1 - abattement) * (activite_3_mois + individu("pension_invalidite", trois_mois, options=[ADD]))
-            + individu("autres_ressources", trois_mois, options=[ADD])
-        )
-        annee = period.n_2
-        annuel = (1 - abattement) * (
-            individu("revenus_activite", annee, options=[ADD]) + pension_de_l_annee(individu, annee)
-        ) + individu("autres_ressources", annee, options=[ADD])
-        return np.where(activite_3_mois > 0, trimestriel, annuel)
+        return base_ressources_aah(individu, period, parameters)
 
 
 class aah_ressources_conjoint(Variable):
@@ -72,18 +96,18 @@ class aah_ressources_conjoint(Variable):
 
     def formula(individu, period, parameters):
         taux = parameters(period).aah.ressources.abattement_conjoint_proportionnel
-        return (1 - taux) * _ressources_du_conjoint(individu, period)
+        return (1 - taux) * _ressources_du_conjoint(individu, period, parameters)
 
     def formula_2022_01_01(individu, period, parameters):
         p = parameters(period).aah.ressources
         abattement = p.abattement_conjoint_forfaitaire + p.abattement_conjoint_par_enfant * individu.famille(
             "nombre_enfants_a_charge", period
         )
-        return np.maximum(_ressources_du_conjoint(individu, period) - abattement, 0)
+        return np.maximum(_ressources_du_conjoint(individu, period, parameters) - abattement, 0)
 
 
-def _ressources_du_conjoint(individu, period):
+def _ressources_du_conjoint(individu, period, parameters):
     parent = parents(individu)
-    propres = individu("aah_base_ressources_individu", period) * parent
+    propres = base_ressources_aah(individu, period, parameters) * parent
     des_parents = individu.famille.sum(propres)  # nulles hors des parents : celles des parents
     return np.where(individu.famille("en_couple", period) & parent, des_parents - propres, 0.0)

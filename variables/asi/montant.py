@@ -5,13 +5,9 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
+from openfisca_invalidite.commons import au_centime
 from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
-
-
-def au_centime(montant):
-    """Arrondi au centime le plus proche, la demie vers le haut (241,105 → 241,11)."""
-    return np.round(np.asarray(montant) + 1e-9, 2)
 
 
 def situation_du_couple(individu, period):
@@ -56,7 +52,8 @@ class asi(Variable):
     def formula_2020_04_01(individu, period, parameters):
         p = parameters(period)
         eligible, en_couple, conjoint_asi, conjoint_aspa, _ = situation_du_couple(individu, period)
-        ressources = individu.famille("asi_base_ressources", period)
+        # Somme de montants au centime, relue au centime depuis son stockage float32.
+        ressources = au_centime(individu.famille("asi_base_ressources", period))
         plafond_seul = p.asi.plafond_ressources.personne_seule / 12
         plafond_couple = p.asi.plafond_ressources.couple / 12
         montant = np.select(
@@ -74,7 +71,7 @@ class asi(Variable):
         seul = p.montant_maximum.personne_seule / 12
         montant_maximal = np.where(deux_allocataires, np.where(maries, p.montant_maximum.couple / 12, 2 * seul), seul)
         plafond = np.where(en_couple, p.plafond_ressources.couple, p.plafond_ressources.personne_seule) / 12
-        ressources = individu.famille("asi_base_ressources", period)
+        ressources = au_centime(individu.famille("asi_base_ressources", period))
         depassement = np.maximum(ressources + montant_maximal - plafond, 0)
         montant_foyer = np.maximum(montant_maximal - depassement, 0)
         part = np.where(deux_allocataires, montant_foyer / 2, montant_foyer)
