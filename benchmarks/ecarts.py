@@ -2,26 +2,24 @@
 chacun rattaché à sa cause.
 
 Un écart est une personne dont le montant diffère d'au moins un centime
-(plus de 0,005 €) entre les deux chemins. Les causes connues viennent toutes
-du stockage float32 d'OpenFisca (7 chiffres significatifs : ~ 0,002 € sur
-30 000 €), que la référence n'a pas (float64) :
+(plus de 0,005 €) entre les deux chemins. Les deux arrondissent chaque montant
+au centime par la même règle (la demi-centime comptée pour un centime, à un
+millionième de centime près : openfisca_invalidite.commons.au_centime, réécrite
+dans numpy_sobre), depuis son montant exact calculé en float64 ; le modèle relit
+au centime les montants que son stockage float32 n'a gardés qu'à 0,004 € près.
+Aucun écart n'est donc admis au titre de l'arrondi : le stockage float32
+d'OpenFisca n'en explique plus aucun.
 
-- ``demi_centime`` : le montant exact de la référence est à moins de
-  ``DEMI_CENTIME_PRES`` d'une demi-centime (réduction pour cumul, ASI, AAH) ;
-  le modèle, qui calcule en float32 (seuil de cumul, ressources), tombe de
-  l'autre côté de l'arrondi. Pour le SAM, la demi-centime est exacte en
-  décimal (salaires entiers revalorisés par des coefficients à peu de
-  décimales) : ``np.round`` la tranche selon le dernier bit de la somme, qui
-  dépend de l'ordre d'addition des meilleures années ;
-- ``reduction_mois_passe`` : la pension d'un mois passé que lisent les
-  ressources de l'AAH a une réduction pour cumul à une demi-centime près ;
+Un écart qui en entraîne d'autres n'est compté qu'une fois :
+
 - une cause amont : ``salaire_annuel_moyen``, ``pension_invalidite``,
   ``pension_du_couple``, ``asi``… : la variable dont elle dépend diffère
   déjà pour cette personne (ou, pour l'ASI, pour un parent de sa famille) ;
 - ``somme`` : une somme (pension nette, revenu disponible) dont l'écart est
   exactement celui de ses termes.
 
-Tout autre écart est ``inexplique`` : le test de la suite en exige zéro.
+Tout autre écart est ``inexplique`` : le test de la suite en exige zéro, et
+n'admet aucun écart du tout.
 """
 
 from __future__ import annotations
@@ -33,12 +31,9 @@ import pandas as pd
 
 #: Au moins un centime d'écart.
 SEUIL = 0.005
-#: Bruit du float32 sur les montants intermédiaires du modèle, ramené au montant
-#: arrondi : 0,002 € sur un seuil de cumul de 30 000 €, divisé par 24.
-DEMI_CENTIME_PRES = 2.5e-4
-#: Un écart expliqué n'excède pas un centime, plus l'arrondi float32 du résultat
-#: stocké par le modèle (0,002 € au plus sous 65 536 € : un SAM de 20 689,03 €
-#: y vaut 20 689,0293).
+#: Un écart dû à une cause amont n'excède pas un centime, plus l'arrondi float32 du
+#: résultat stocké par le modèle (0,002 € au plus sous 65 536 € : un SAM de
+#: 20 689,03 € y vaut 20 689,0293).
 UN_CENTIME = 0.0125
 #: Variables qui ne s'arrondissent pas : aucun écart admis.
 EXACTES = ("age", "pension_invalidite_eligible", "majoration_tierce_personne")
@@ -65,59 +60,20 @@ class Ecarts:
     inexpliques: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
 
 
-def distance_a_la_demi_centime(montant: np.ndarray) -> np.ndarray:
-    """Distance (en euros) d'un montant exact à la demi-centime la plus proche."""
-    centimes = np.asarray(montant, dtype=np.float64) * 100
-    return np.abs(centimes - np.floor(centimes) - 0.5) / 100
-
-
-def _par_personne(n: int, valeurs: tuple[np.ndarray, np.ndarray] | None, defaut: float) -> np.ndarray:
-    resultat = np.full(n, defaut)
-    if valeurs is not None:
-        index, valeur = valeurs
-        resultat[index] = valeur
-    return resultat
-
-
-def _causes(population: pd.DataFrame, details: dict, ecart: dict[str, np.ndarray]) -> dict[str, dict]:
-    """Pour chaque variable arrondie : {cause: personnes chez qui elle peut jouer}."""
-    n = len(population)
-    mois = max(r for r, _, _ in details.get("pension_invalidite_reduction_cumul", [(0, None, None)]))
+def _causes(population: pd.DataFrame, ecart: dict[str, np.ndarray]) -> dict[str, dict]:
+    """Pour chaque variable arrondie : {cause amont: personnes chez qui elle peut jouer}."""
     famille = pd.factorize(population["famille_id"], sort=False)[0]
     parent = population["role_famille"].isin(["demandeur", "conjoint"]).to_numpy()
 
     def dans_la_famille(masque: np.ndarray) -> np.ndarray:
         return np.bincount(famille, weights=masque & parent, minlength=famille.max() + 1)[famille] > 0
 
-    def pres_demi_centime(montant: np.ndarray) -> np.ndarray:
-        return distance_a_la_demi_centime(montant) <= DEMI_CENTIME_PRES
-
-    # Réductions pour cumul à une demi-centime près : du mois calculé, et des mois passés.
-    reduction_du_mois = np.zeros(n, dtype=bool)
-    reduction_passee = np.zeros(n, dtype=bool)
-    for rang, index, exacte in details.get("pension_invalidite_reduction_cumul", []):
-        cible = reduction_du_mois if rang == mois else reduction_passee
-        cible[index[pres_demi_centime(exacte)]] = True
-    aah_demi = pres_demi_centime(details.get("aah", np.zeros(n)))
-    if "aah_conjugalise" in details:
-        aah_demi |= pres_demi_centime(details["aah_conjugalise"])
     causes = {
-        "salaire_annuel_moyen": {
-            "demi_centime": pres_demi_centime(_par_personne(n, details.get("salaire_annuel_moyen"), 0.0)),
-        },
-        "pension_invalidite": {
-            "demi_centime": reduction_du_mois,
-            "salaire_annuel_moyen": ecart["salaire_annuel_moyen"],
-        },
-        "asi": {
-            "pension_du_couple": dans_la_famille(ecart["pension_invalidite"]),
-            "demi_centime": pres_demi_centime(details.get("asi", np.zeros(n))),
-        },
+        "pension_invalidite": {"salaire_annuel_moyen": ecart["salaire_annuel_moyen"]},
+        "asi": {"pension_du_couple": dans_la_famille(ecart["pension_invalidite"])},
         "aah": {
-            "demi_centime": aah_demi,
             "pension_invalidite": ecart["pension_invalidite"],
             "asi": ecart["asi"],
-            "reduction_mois_passe": reduction_passee,
             "salaire_annuel_moyen": ecart["salaire_annuel_moyen"],
         },
     }
@@ -159,13 +115,15 @@ def _ecarts_de(
 def expliquer(
     population: pd.DataFrame, reference: dict[str, np.ndarray], details: dict, modele: pd.DataFrame
 ) -> dict[str, Ecarts]:
-    """Écarts de chaque variable de ``reference`` (calculée avec ``details``)
-    contre les résultats ``modele`` de ``population.simuler`` sur la même population."""
+    """Écarts de chaque variable de ``reference`` contre les résultats ``modele`` de
+    ``population.simuler`` sur la même population. ``details`` (les montants de la
+    référence avant arrondi) n'explique aucun écart : il sert à les examiner."""
+    del details
     difference = {
         v: np.asarray(reference[v], dtype=np.float64) - modele[v].to_numpy().astype(np.float64) for v in reference
     }
     ecart = {v: np.abs(d) > SEUIL for v, d in difference.items()}
-    causes = _causes(population, details, ecart)
+    causes = _causes(population, ecart)
     return {v: _ecarts_de(v, difference, ecart, causes.get(v, {})) for v in difference}
 
 

@@ -155,10 +155,17 @@ def produit_des_coefficients(parametre: Parameter) -> tuple[np.ndarray, np.ndarr
     return dates, coefficients, np.concatenate(([1.0], np.cumprod(coefficients)))
 
 
+#: Un montant à moins d'un millionième de centime d'une demi-centime en est une
+#: (l'erreur d'un calcul en float64, quel que soit l'ordre des opérations).
+TOLERANCE_EN_CENTIMES = 1e-6
+
+
 def au_centime(montant: np.ndarray) -> np.ndarray:
-    """Au centime le plus proche, la demie vers le haut (règle des formules de l'ASI,
-    de l'AAH et des prélèvements sociaux)."""
-    return np.round(np.asarray(montant, dtype=np.float64) + 1e-9, 2)
+    """Au centime d'euro le plus proche, la demi-centime comptée pour un centime
+    (vers le haut) : la règle retenue par le modèle
+    (openfisca_invalidite.commons.au_centime, qui en donne les sources), écrite
+    ici sans lui. Compté en centimes, arrondi à un millionième de centime près."""
+    return np.floor(np.asarray(montant, dtype=np.float64) * 100 + (0.5 + TOLERANCE_EN_CENTIMES)) / 100
 
 
 def age_en_mois(age_en_annees: np.ndarray) -> np.ndarray:
@@ -556,7 +563,7 @@ def salaire_annuel_moyen_a_la_liquidation(
     )
     if details is not None:
         details["salaire_annuel_moyen"] = (qui, exact)
-    return np.round(exact, 2)
+    return au_centime(exact)
 
 
 def revenu_annuel_moyen_ssi(e: Entrees, qui: np.ndarray, liquidation: PositionDesDates, p: ParameterNode) -> np.ndarray:
@@ -594,7 +601,7 @@ def revenu_annuel_moyen_ssi(e: Entrees, qui: np.ndarray, liquidation: PositionDe
         plafond=np.array([plafonds(f"{annee}-01-01") for annee in annees], dtype=np.float64),
         revalorisation=revalorisation,
     )
-    return np.round(moyenne, 2)
+    return au_centime(moyenne)
 
 
 def revenu_professionnel_moyen_agricole(e: Entrees, qui: np.ndarray, p: ParameterNode) -> np.ndarray:
@@ -628,7 +635,7 @@ def revenu_professionnel_moyen_agricole(e: Entrees, qui: np.ndarray, p: Paramete
         compte=compte,
     )
     somme = moyenne * np.clip(comptees, 1, retenues)
-    return np.round(somme / np.clip(declarees, 1, retenues), 2)
+    return au_centime(somme / np.clip(declarees, 1, retenues))
 
 
 def par_personne_et_annee(colonnes: dict[int, np.ndarray], annees: np.ndarray, lignes: np.ndarray) -> np.ndarray:
@@ -927,15 +934,14 @@ def pension_de_la_section_3(c: Calendrier, g: Pensionnes, rang_periode: int, ran
     revalorise = revalorisation_pension(c, g, taux[categorie] * sam / 12, rang, coefficients, differenciee=True)
     p = c.au(rang)
     parts = p.pension_invalidite.montant.maximum_en_part_du_pmss
-    maximum = np.round(
+    maximum = au_centime(
         np.array([0.0, parts.categorie_1, parts.categorie_2, parts.categorie_3])
-        * p.references_sociales.plafond_mensuel_securite_sociale,
-        2,
+        * p.references_sociales.plafond_mensuel_securite_sociale
     )
     borne = np.clip(revalorise, p.pension_invalidite.montant.minimum, maximum[categorie])
     _noter_avant_arrondi(c, g, rang_periode, rang, borne)
     effet = (g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux[categorie] > 0)
-    return np.where(effet, np.round(borne, 2), 0.0)
+    return np.where(effet, au_centime(borne), 0.0)
 
 
 def partielle_ou_totale(categorie: np.ndarray, partielle: float, totale: float) -> np.ndarray:
@@ -953,14 +959,14 @@ def pension_ssi(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int) -> n
     taux = partielle_ou_totale(categorie, ssi.taux.pipm, ssi.taux.pitd)
     minimum = partielle_ou_totale(categorie, ssi.minimum.pipm, ssi.minimum.pitd)
     parts = partielle_ou_totale(categorie, ssi.maximum_en_part_du_pass.pipm, ssi.maximum_en_part_du_pass.pitd)
-    maximum = np.round(parts * (p.references_sociales.plafond_annuel_securite_sociale / 12), 2)
+    maximum = au_centime(parts * (p.references_sociales.plafond_annuel_securite_sociale / 12))
     coefficients = c.parametres.pension_invalidite.ssi.revalorisation.coefficient
     revalorise = revalorisation_pension(
         c, g, np.round(taux, 6) * g.revenu_de_reference / 12, rang, coefficients, differenciee=False
     )
     borne = np.clip(revalorise, minimum, maximum)
     _noter_avant_arrondi(c, g, rang_periode, rang, borne)
-    return np.where((g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux > 0), np.round(borne, 2), 0.0)
+    return np.where((g.date_liquidation_pension_invalidite <= dernier_jour(rang)) & (taux > 0), au_centime(borne), 0.0)
 
 
 def pension_msa_non_salarie(c: Calendrier, g: Pensionnes, rang_periode: int, rang: int) -> np.ndarray:
@@ -979,18 +985,18 @@ def pension_msa_non_salarie(c: Calendrier, g: Pensionnes, rang_periode: int, ran
     if not np.isnan(forfait_total):  # R732-4 ancien : le forfait est à la fois minimum et maximum
         fraction = valeur_aux_dates(msa.forfait.fraction_partielle, debut)[0]
         avts = valeur_aux_dates(historique.montant.minimum, debut)[0]
-        forfait = np.round(
-            partielle_ou_totale(categorie, max(fraction * forfait_total / 12, avts), forfait_total / 12), 2
+        forfait = au_centime(
+            partielle_ou_totale(categorie, max(fraction * forfait_total / 12, avts), forfait_total / 12)
         )
         return np.where(commencee & (forfait > 0), forfait, 0.0)
     p = c.au(rang)
     msa_mois = p.pension_invalidite.msa_non_salaries
     taux = partielle_ou_totale(categorie, msa_mois.taux.partielle, msa_mois.taux.totale)
-    minimum = np.round(partielle_ou_totale(categorie, msa_mois.minimum.partielle, msa_mois.minimum.totale) / 12, 2)
+    minimum = au_centime(partielle_ou_totale(categorie, msa_mois.minimum.partielle, msa_mois.minimum.totale) / 12)
     parts = partielle_ou_totale(
         categorie, msa_mois.maximum_en_part_du_pass.partielle, msa_mois.maximum_en_part_du_pass.totale
     )
-    maximum = np.round(parts * p.references_sociales.plafond_annuel_securite_sociale / 12, 2)
+    maximum = au_centime(parts * p.references_sociales.plafond_annuel_securite_sociale / 12)
     commencee = commencee & (minimum > 0)
     if not taux.any():
         return np.where(commencee, minimum, 0.0)
@@ -1006,7 +1012,7 @@ def pension_msa_non_salarie(c: Calendrier, g: Pensionnes, rang_periode: int, ran
         chef,
     )
     _noter_avant_arrondi(c, g, rang_periode, rang, montant)
-    return np.where(commencee, np.round(montant, 2), 0.0)
+    return np.where(commencee, au_centime(montant), 0.0)
 
 
 #: Montant de la pension d'un mois, par groupe de régimes.
@@ -1075,7 +1081,7 @@ def _reduction_sur_la_periode(
     seuil = pension_invalidite_seuil_cumul(c, h, rang) * len(periode) / 12
     duree = int(cumul.duree_periode_reference)
     exacte = cumul.taux_reduction_depassement * np.maximum(pensions + revenus[concernes] - seuil, 0.0) / duree
-    reduction[concernes] = np.where(pensions > 0, np.minimum(np.round(exacte, 2), avant_cumul[concernes]), 0.0)
+    reduction[concernes] = np.where(pensions > 0, np.minimum(au_centime(exacte), avant_cumul[concernes]), 0.0)
     _noter_reduction(c, h, rang, exacte)
     return reduction
 
@@ -1111,7 +1117,7 @@ def _reduction_par_trimestres(c: Calendrier, g: Pensionnes, rang: int, avant_cum
         en_depassement &= (depassement > 0) & (pensions > 0)
         depassements.append(depassement)
     exacte = np.where(en_depassement, cumul.taux_reduction_depassement * depassements[0] / 3, 0.0)
-    reduction[concernes] = np.minimum(np.round(exacte, 2), avant_cumul[concernes])
+    reduction[concernes] = np.minimum(au_centime(exacte), avant_cumul[concernes])
     _noter_reduction(c, h, rang, exacte)
     return reduction
 
@@ -1188,7 +1194,7 @@ def pension_invalidite_ssi_reduction_cumul(
         * np.maximum(arrerages + revenus[concernes] - facteur * arrerages, 0.0)
         / nombre
     )
-    reduction[concernes] = np.where(annuelle | (arrerages > 0), np.minimum(np.round(exacte, 2), pension), 0.0)
+    reduction[concernes] = np.where(annuelle | (arrerages > 0), np.minimum(au_centime(exacte), pension), 0.0)
     _noter_reduction(c, h, rang, exacte)
     return reduction
 
@@ -1217,7 +1223,7 @@ def pension_invalidite_msa_non_salarie_reduction_cumul(
     smic_janvier = c.au((rang // 12) * 12).references_sociales.smic_horaire_brut
     seuil = cumul.seuil_en_nombre_smic_horaire * smic_janvier
     exacte = cumul.taux_reduction_depassement * np.maximum(arrerages + revenus[concernes] - seuil, 0.0) / 12
-    reduction[concernes] = np.minimum(np.round(exacte, 2), avant_cumul[concernes])
+    reduction[concernes] = np.minimum(au_centime(exacte), avant_cumul[concernes])
     _noter_reduction(c, h, rang, exacte)
     return reduction
 
@@ -1268,7 +1274,7 @@ def majoration_tierce_personne(c: Calendrier, g: Pensionnes, du_mois: dict) -> n
         if groupe in taux:
             montant[lignes] = np.maximum(taux[groupe] * du_mois["pension_invalidite_avant_cumul"][lignes], forfait)
     troisieme = g.categorie_invalidite == CATEGORIES.index("categorie_3")
-    return np.where(troisieme & du_mois["pension_invalidite_eligible"], np.round(montant, 2), 0.0)
+    return np.where(troisieme & du_mois["pension_invalidite_eligible"], au_centime(montant), 0.0)
 
 
 # --------------------------------------------------------------------------- ASI, AAH

@@ -1,9 +1,9 @@
 """La référence numpy sobre du banc d'essai (benchmarks/numpy_sobre.py) reste
 égale au modèle au centime : sur 20 000 personnes, chaque prestation de la
-référence égale celle du moteur de population, à des écarts d'un centime
-près dont chacun a une cause connue (benchmarks/ecarts.py : stockage float32
-d'OpenFisca). Un écart sans cause fait échouer le test : la référence (ou le
-modèle) a changé de règle."""
+référence égale celle du moteur de population, sans un seul écart d'un centime
+(les deux arrondissent le montant exact par la même règle ; benchmarks/ecarts.py).
+Un écart fait échouer le test : la référence (ou le modèle) a changé de règle,
+ou un montant intermédiaire n'est plus exact."""
 
 import importlib.util
 import sys
@@ -109,14 +109,14 @@ def test_reference_egale_au_modele_au_centime(comparaison):
     resultat = ecarts.expliquer(population, reference, details, modele)
     inexpliques = {v: e.inexpliques[:5].tolist() for v, e in resultat.items() if e.inexpliques.size}
     assert not inexpliques, ecarts.rapport(resultat, len(population))
-    # Peu d'écarts, tous d'un centime : moins d'une personne sur 100 par variable.
-    assert all(e.nombre < TAILLE / 100 for e in resultat.values()), ecarts.rapport(resultat, len(population))
+    # Aucun écart, même d'un centime : chaque montant est arrondi depuis sa valeur exacte.
+    assert all(e.nombre == 0 for e in resultat.values()), ecarts.rapport(resultat, len(population))
 
 
 def test_un_ecart_sans_cause_est_signale(comparaison):
     population, reference, details, modele = comparaison
     faussee = {v: np.array(x, copy=True) for v, x in reference.items()}
-    aah = np.flatnonzero((faussee["aah"] > 0) & (ecarts.distance_a_la_demi_centime(details["aah"]) > 1e-3))[0]
+    aah = np.flatnonzero(faussee["aah"] > 0)[0]
     faussee["aah"][aah] += 0.01
     eligible = np.flatnonzero(faussee["pension_invalidite_eligible"])[0]
     faussee["pension_invalidite_eligible"][eligible] = False
