@@ -378,9 +378,21 @@ def valeur_exacte(
     intermédiaire d'un montant arrondi au centime, que 7 chiffres significatifs
     feraient tomber du mauvais côté d'une demi-centime. Sa formule doit prendre
     ``(population, period, parameters)`` et garder elle-même son résultat si
-    plusieurs formules la lisent (le cache d'OpenFisca n'est pas utilisé)."""
-    formule = population.get_holder(variable).variable.get_formula(period)
-    return np.asarray(formule(population, period, parameters), dtype=np.float64)
+    plusieurs formules la lisent (le cache d'OpenFisca n'est pas utilisé).
+
+    Une valeur donnée en entrée pour la période prime sur la formule, comme dans
+    OpenFisca : une valeur connue qui n'est pas celle de la formule (stockée en
+    float32) est rendue telle quelle. Sans formule pour la période, la valeur
+    d'OpenFisca."""
+    holder = population.get_holder(variable)
+    formule = holder.variable.get_formula(period)
+    if formule is None:
+        return np.asarray(population(variable, period), dtype=np.float64)
+    exacte = np.asarray(formule(population, period, parameters), dtype=np.float64)
+    connue = holder.get_array(period)
+    if connue is not None and not np.array_equal(connue, exacte.astype(connue.dtype)):
+        return np.asarray(connue, dtype=np.float64)
+    return exacte
 
 
 def fixe(population: Population, variable: str, period: Period) -> np.ndarray:
