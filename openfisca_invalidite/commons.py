@@ -15,7 +15,7 @@ import numpy as np
 from openfisca_core import periods
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, Iterator
+    from collections.abc import Callable, Hashable, Iterator, Sequence
 
     from openfisca_core.parameters import Parameter, ParameterNode
     from openfisca_core.periods import Period
@@ -75,12 +75,11 @@ def au_centime(montant: np.ndarray | float) -> np.ndarray:
     tel qu'il est : ses décimales perdues ne se retrouvent pas, c'est le calcul
     en float64 du montant exact qu'il faut arrondir.
     """
-    montant = np.asarray(montant)
     # Un seul tableau, modifié en place : sur des millions de personnes, chaque tableau
     # temporaire coûte plus que le calcul lui-même.
-    resultat = np.multiply(montant, CENTIMES_PAR_EURO, out=np.empty(montant.shape), dtype=np.float64)
+    resultat = np.multiply(montant, CENTIMES_PAR_EURO, dtype=np.float64)
     resultat += DEMI_CENTIME + TOLERANCE_DEMI_CENTIME
-    np.floor(resultat, out=resultat)
+    resultat = np.floor(resultat, out=resultat) if isinstance(resultat, np.ndarray) else np.floor(resultat)
     resultat /= CENTIMES_PAR_EURO
     return resultat
 
@@ -264,6 +263,32 @@ def parametres_historiques(population: Population) -> ParameterNode:
 def premier_janvier(annees: np.ndarray) -> np.ndarray:
     """1er janvier de chaque année d'un tableau d'années."""
     return (np.asarray(annees, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(JOUR)
+
+
+def somme_au_centime(termes: Sequence[np.ndarray | float], taille: int) -> np.ndarray:
+    """Somme en float64 de montants au centime (un tableau, ou un nombre pour tous,
+    par mois), relue au centime : chaque montant stocké en float32 n'est exact qu'à
+    1e-4 € près, et une somme float32 perd davantage. Un même tableau qui revient
+    (l'entrée que le moteur donne à chaque mois de la fenêtre) est lu une fois,
+    multiplié par le nombre de ses mois."""
+    total = np.zeros(taille, dtype=np.float64)
+    constante = 0.0
+    nombres: dict[int, int] = {}
+    tableaux: dict[int, np.ndarray] = {}
+    for terme in termes:
+        if np.ndim(terme) == 0:
+            constante += float(terme)
+            continue
+        nombres[id(terme)] = nombres.get(id(terme), 0) + 1
+        tableaux[id(terme)] = terme
+    for cle, tableau in tableaux.items():
+        if nombres[cle] == 1:
+            total += tableau
+        else:
+            total += np.multiply(tableau, nombres[cle], dtype=np.float64)
+    if constante:
+        total += constante
+    return au_centime(total)
 
 
 def revalorisation_depuis(

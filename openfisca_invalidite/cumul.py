@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from openfisca_invalidite.commons import au_centime, au_mois, une_fois
+from openfisca_invalidite.commons import au_mois, somme_au_centime, une_fois
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -90,11 +90,4 @@ def somme_sur_mois(individu: Population, variable: str, mois: Sequence[Period]) 
     le même tableau : les périodes de référence de mois voisins, quand les
     revenus ne changent pas d'un mois à l'autre. Partagée : en lecture seule."""
     valeurs = [au_mois(individu, variable, m) for m in mois]
-
-    def somme() -> np.ndarray:
-        total = np.zeros(individu.count, dtype=np.float64)
-        for valeur in valeurs:
-            total += valeur
-        return au_centime(total)
-
-    return une_fois(individu, ("somme_sur_mois", variable), somme, *valeurs)
+    return une_fois(individu, ("somme_sur_mois", variable), lambda: somme_au_centime(valeurs, individu.count), *valeurs)

@@ -6,7 +6,7 @@ from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import DateUnit, Period
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime, entree_donnee, valeur_gardee
+from openfisca_invalidite.commons import MOIS_PAR_AN, entree_donnee, somme_au_centime, valeur_gardee
 from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
 
@@ -17,11 +17,8 @@ def somme_des_mois(individu, variable, periode):
     (à 1e-4 € près) ni une somme float32 ne déplacent le montant exact de l'AAH. Un
     mois sans entrée donnée compte pour la valeur par défaut, sans créer de tableau."""
     defaut = individu.get_holder(variable).variable.default_value
-    total = np.zeros(individu.count)
-    for mois in periode.get_subperiods(DateUnit.MONTH):
-        valeurs = entree_donnee(individu, variable, mois)
-        total += defaut if valeurs is None else valeurs
-    return au_centime(total)
+    valeurs = (entree_donnee(individu, variable, mois) for mois in periode.get_subperiods(DateUnit.MONTH))
+    return somme_au_centime([defaut if v is None else v for v in valeurs], individu.count)
 
 
 def pension_de_l_annee(individu, annee):

@@ -176,8 +176,11 @@ def seuil_de_cumul(individu, period, parameters):
             ),
             *fixes,
         )
-        sam = None if salaire_annuel_moyen is None else au_centime(salaire_annuel_moyen)
-        termes = precedent if sam is None else np.maximum(sam, precedent)
+        if salaire_annuel_moyen is None:  # sans SAM (ou SAM nul : le 2° seul)
+            termes = precedent
+        else:
+            sam = une_fois(individu, "sam_au_centime", lambda: au_centime(salaire_annuel_moyen), salaire_annuel_moyen)
+            termes = np.maximum(sam, precedent)
         return revalorisation_depuis(
             termes, date_liquidation, debut(period), coefficients, rang_depuis=rang_liquidation
         )
@@ -198,8 +201,7 @@ def seuil_de_cumul(individu, period, parameters):
     commence = une_fois(
         individu, (*cle, "commencee"), lambda: seuil(sam_a_la_liquidation), *fixes, sam_a_la_liquidation
     )
-    zero = np.zeros_like(sam_a_la_liquidation)
-    pas_commence = une_fois(individu, (*cle, "pas_commencee"), lambda: seuil(zero), *fixes)
+    pas_commence = une_fois(individu, (*cle, "pas_commencee"), seuil, *fixes)  # SAM 0 : le 2° seul
     return une_fois(individu, (*cle, "mois"), lambda: np.where(commencee, commence, pas_commence), commencee, commence)
 
 
