@@ -6,7 +6,7 @@ from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import DateUnit, Period
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, entree_donnee, somme_au_centime, valeur_gardee
+from openfisca_invalidite.commons import MOIS_PAR_AN, entree_donnee, somme_au_centime, valeur_exacte, valeur_gardee
 from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
 
@@ -105,6 +105,7 @@ class aah_ressources_conjoint(Variable):
 
 def _ressources_du_conjoint(individu, period, parameters):
     parent = parents(individu)
-    propres = base_ressources_aah(individu, period, parameters) * parent
+    # En float64 (la valeur donnée en entrée, s'il y en a une, primant) : voir valeur_exacte.
+    propres = valeur_exacte(individu, "aah_base_ressources_individu", period, parameters) * parent
     des_parents = individu.famille.sum(propres)  # nulles hors des parents : celles des parents
     return np.where(individu.famille("en_couple", period) & parent, des_parents - propres, 0.0)
