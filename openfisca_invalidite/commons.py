@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from openfisca_core import periods
+from openfisca_core.variables import Variable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -395,29 +396,20 @@ def valeur_gardee(population: Population, cle: Hashable, calcul: Callable[[], An
     return gardes[cle]
 
 
-def valeur_exacte(
-    population: Population, variable: str, period: Period, parameters: Callable[[Period], Any]
-) -> np.ndarray:
-    """La valeur de ``variable`` pour ``period`` telle que sa formule du mois la
-    calcule (en float64), sans le stockage float32 d'OpenFisca : pour le montant
-    intermédiaire d'un montant arrondi au centime, que 7 chiffres significatifs
-    feraient tomber du mauvais côté d'une demi-centime. Sa formule doit prendre
-    ``(population, period, parameters)`` et garder elle-même son résultat si
-    plusieurs formules la lisent (le cache d'OpenFisca n'est pas utilisé).
+class VariableEnDoublePrecision(Variable):
+    """Une variable réelle qu'OpenFisca garde en float64 au lieu de float32.
 
-    Une valeur donnée en entrée pour la période prime sur la formule, comme dans
-    OpenFisca : une valeur connue qui n'est pas celle de la formule (stockée en
-    float32) est rendue telle quelle. Sans formule pour la période, la valeur
-    d'OpenFisca."""
-    holder = population.get_holder(variable)
-    formule = holder.variable.get_formula(period)
-    if formule is None:
-        return np.asarray(population(variable, period), dtype=np.float64)
-    exacte = np.asarray(formule(population, period, parameters), dtype=np.float64)
-    connue = holder.get_array(period)
-    if connue is not None and not np.array_equal(connue, exacte.astype(connue.dtype)):
-        return np.asarray(connue, dtype=np.float64)
-    return exacte
+    Pour les montants intermédiaires d'un montant arrondi au centime (seuil de
+    cumul, ressources de l'AAH) : en float32, 7 chiffres significatifs (à
+    0,002 € près sur 30 000 €) feraient tomber une réduction ou une AAH exacte à
+    une demi-centime du mauvais côté de l'arrondi. La variable reste une
+    variable OpenFisca comme les autres : son cache, ses entrées, les réformes
+    qui la remplacent et ``/trace`` la voient. La classe qui en hérite déclare
+    ses attributs (``value_type = float``…) comme toute variable."""
+
+    def __init__(self, baseline_variable: Variable | None = None) -> None:
+        super().__init__(baseline_variable)
+        self.dtype = np.float64
 
 
 def fixe(population: Population, variable: str, period: Period) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime, valeur_exacte
+from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 
@@ -39,13 +39,12 @@ class aah_avantage_invalidite(Variable):
 
 
 def montant_aah(individu, period, parameters, conjugalise):
-    # Ressources, plafond et avantage en float64 (les ressources ne passent pas par le
-    # stockage float32, l'avantage, somme de montants au centime, y est relu au centime) :
-    # l'arrondi au centime est celui du montant exact.
+    # Ressources (gardées en float64), plafond et avantage (somme de montants au centime,
+    # relue au centime) : l'arrondi au centime est celui du montant exact.
     montant_maximum = parameters(period).aah.montant_maximum
-    base = valeur_exacte(individu, "aah_base_ressources_individu", period, parameters)
+    base = individu("aah_base_ressources_individu", period)
     if conjugalise:
-        base = base + valeur_exacte(individu, "aah_ressources_conjoint", period, parameters)
+        base = base + individu("aah_ressources_conjoint", period)
     sous_plafond = (plafond_annuel(individu, period, parameters, conjugalise) - base) / MOIS_PAR_AN
     differentiel = montant_maximum - au_centime(individu("aah_avantage_invalidite", period))
     montant = np.clip(np.minimum(differentiel, sous_plafond), 0, montant_maximum)

@@ -4,9 +4,8 @@ catégoriel de l'année N-2, ou des 3 derniers mois × 4 pour qui travaille."""
 import numpy as np
 from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.periods import DateUnit, Period
-from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, entree_donnee, somme_au_centime, valeur_exacte, valeur_gardee
+from openfisca_invalidite.commons import MOIS_PAR_AN, VariableEnDoublePrecision, entree_donnee, somme_au_centime
 from openfisca_invalidite.entities import Individu, parents
 from openfisca_invalidite.references import articles
 
@@ -30,30 +29,7 @@ def pension_de_l_annee(individu, annee):
         return np.zeros(individu.count)
 
 
-def base_ressources_aah(individu, period, parameters):
-    """aah_base_ressources_individu en float64 (le montant de l'AAH et les ressources
-    du conjoint la lisent telle quelle, non stockée en float32), calculée une fois
-    par mois."""
-
-    def calcul():
-        abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
-        mois = int(parameters(period).aah.ressources.mois_regime_trimestriel)
-        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-mois).start, mois))
-        activite_3_mois = somme_des_mois(individu, "revenus_activite", trois_mois)
-        trimestriel = (MOIS_PAR_AN / mois) * (
-            (1 - abattement) * (activite_3_mois + somme_des_mois(individu, "pension_invalidite", trois_mois))
-            + somme_des_mois(individu, "autres_ressources", trois_mois)
-        )
-        annee = period.n_2
-        annuel = (1 - abattement) * (
-            somme_des_mois(individu, "revenus_activite", annee) + pension_de_l_annee(individu, annee)
-        ) + somme_des_mois(individu, "autres_ressources", annee)
-        return np.where(activite_3_mois > 0, trimestriel, annuel)
-
-    return valeur_gardee(individu, ("base_ressources_aah", period), calcul)
-
-
-class aah_base_ressources_individu(Variable):
+class aah_base_ressources_individu(VariableEnDoublePrecision):
     value_type = float
     entity = Individu
     definition_period = DateUnit.MONTH
@@ -75,10 +51,22 @@ class aah_base_ressources_individu(Variable):
     """
 
     def formula(individu, period, parameters):
-        return base_ressources_aah(individu, period, parameters)
+        abattement = parameters(period).aah.ressources.abattement_fiscal_dix_pourcent
+        mois = int(parameters(period).aah.ressources.mois_regime_trimestriel)
+        trois_mois = Period((DateUnit.MONTH, period.first_month.offset(-mois).start, mois))
+        activite_3_mois = somme_des_mois(individu, "revenus_activite", trois_mois)
+        trimestriel = (MOIS_PAR_AN / mois) * (
+            (1 - abattement) * (activite_3_mois + somme_des_mois(individu, "pension_invalidite", trois_mois))
+            + somme_des_mois(individu, "autres_ressources", trois_mois)
+        )
+        annee = period.n_2
+        annuel = (1 - abattement) * (
+            somme_des_mois(individu, "revenus_activite", annee) + pension_de_l_annee(individu, annee)
+        ) + somme_des_mois(individu, "autres_ressources", annee)
+        return np.where(activite_3_mois > 0, trimestriel, annuel)
 
 
-class aah_ressources_conjoint(Variable):
+class aah_ressources_conjoint(VariableEnDoublePrecision):
     value_type = float
     entity = Individu
     definition_period = DateUnit.MONTH
@@ -93,19 +81,18 @@ class aah_ressources_conjoint(Variable):
 
     def formula(individu, period, parameters):
         taux = parameters(period).aah.ressources.abattement_conjoint_proportionnel
-        return (1 - taux) * _ressources_du_conjoint(individu, period, parameters)
+        return (1 - taux) * _ressources_du_conjoint(individu, period)
 
     def formula_2022_01_01(individu, period, parameters):
         p = parameters(period).aah.ressources
         abattement = p.abattement_conjoint_forfaitaire + p.abattement_conjoint_par_enfant * individu.famille(
             "nombre_enfants_a_charge", period
         )
-        return np.maximum(_ressources_du_conjoint(individu, period, parameters) - abattement, 0)
+        return np.maximum(_ressources_du_conjoint(individu, period) - abattement, 0)
 
 
-def _ressources_du_conjoint(individu, period, parameters):
+def _ressources_du_conjoint(individu, period):
     parent = parents(individu)
-    # En float64 (la valeur donnée en entrée, s'il y en a une, primant) : voir valeur_exacte.
-    propres = valeur_exacte(individu, "aah_base_ressources_individu", period, parameters) * parent
+    propres = individu("aah_base_ressources_individu", period) * parent
     des_parents = individu.famille.sum(propres)  # nulles hors des parents : celles des parents
     return np.where(individu.famille("en_couple", period) & parent, des_parents - propres, 0.0)

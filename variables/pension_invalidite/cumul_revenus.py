@@ -8,6 +8,7 @@ from openfisca_core.variables import Variable
 from openfisca_invalidite.commons import (
     ANNEE_SANS_ARRET,
     MOIS_PAR_AN,
+    VariableEnDoublePrecision,
     annee,
     au_centime,
     debut,
@@ -77,7 +78,7 @@ class plafond_securite_sociale_annee_precedant_arret(Variable):
         return valeur_au_premier_janvier(plafonds, annee(individu("date_debut_invalidite", period)) - 1)
 
 
-class revalorisation_salaire_annee_precedant_arret(Variable):
+class revalorisation_salaire_annee_precedant_arret(VariableEnDoublePrecision):
     value_type = float
     entity = Individu
     definition_period = DateUnit.ETERNITY
@@ -93,18 +94,9 @@ class revalorisation_salaire_annee_precedant_arret(Variable):
     """
 
     def formula(individu, period):
-        return revalorisation_salaire_precedent(individu, period)
-
-
-def revalorisation_salaire_precedent(individu, period):
-    """Coefficient de revalorisation_salaire_annee_precedant_arret en float64 (le
-    seuil de cumul le lit tel quel, non stocké en float32), calculé une fois."""
-    date_arret = individu("date_debut_invalidite", period)
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
-
-    def calcul():
+        date_liquidation = individu("date_liquidation_pension_invalidite", period)
         revalorisation = parametres_historiques(individu).pension_invalidite.revalorisation
-        annee_precedente = annee(date_arret) - 1
+        annee_precedente = annee(individu("date_debut_invalidite", period)) - 1
         indice_liquidation = indice_cumule(revalorisation.coefficient_salaires, date_liquidation)
         resultat = np.ones(individu.count)
         for annee_salaire, qui in par_valeur(annee_precedente, annee_precedente < ANNEE_SANS_ARRET - 1):
@@ -117,10 +109,8 @@ def revalorisation_salaire_precedent(individu, period):
             )
         return resultat
 
-    return une_fois(individu, "revalorisation_salaire_precedent", calcul, date_arret, date_liquidation)
 
-
-class pension_invalidite_seuil_cumul(Variable):
+class pension_invalidite_seuil_cumul(VariableEnDoublePrecision):
     value_type = float
     entity = Individu
     definition_period = DateUnit.MONTH
@@ -142,67 +132,62 @@ class pension_invalidite_seuil_cumul(Variable):
     """
 
     def formula(individu, period, parameters):
-        return seuil_de_cumul(individu, period, parameters)
+        cumul = parameters(period).pension_invalidite.cumul_revenus
+        coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_pensions
+        plafond_precedent = individu("plafond_securite_sociale_annee_precedant_arret", period)
+        salaire_precedent = individu("salaire_annee_precedant_arret", period)
+        revalorisation_precedent = individu("revalorisation_salaire_annee_precedant_arret", period)
+        date_liquidation = individu("date_liquidation_pension_invalidite", period)
+        rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
+        fixes = (plafond_precedent, salaire_precedent, revalorisation_precedent, rang_liquidation)
 
+        def seuil(salaire_annuel_moyen=None):
+            # 2° de R341-17 I : le salaire de l'année précédant l'arrêt, plafonné, revalorisé
+            # jusqu'à la liquidation (fixé une fois pour toutes ; le plafond est un paramètre).
+            # Salaire et SAM sont des montants au centime, que le stockage float32 ne rend
+            # qu'à 0,002 € près : relus au centime.
+            precedent = une_fois(
+                individu,
+                ("salaire_precedent_plafonne", cumul.plafond_salaire_reference_en_pass),
+                lambda: (
+                    np.minimum(
+                        au_centime(salaire_precedent), cumul.plafond_salaire_reference_en_pass * plafond_precedent
+                    )
+                    * revalorisation_precedent
+                ),
+                *fixes,
+            )
+            if salaire_annuel_moyen is None:  # sans SAM (ou SAM nul : le 2° seul)
+                termes = precedent
+            else:
+                sam = une_fois(
+                    individu, "sam_au_centime", lambda: au_centime(salaire_annuel_moyen), salaire_annuel_moyen
+                )
+                termes = np.maximum(sam, precedent)
+            return revalorisation_depuis(
+                termes, date_liquidation, debut(period), coefficients, rang_depuis=rang_liquidation
+            )
 
-def seuil_de_cumul(individu, period, parameters):
-    """Seuil annuel de cumul de R341-17 (pension_invalidite_seuil_cumul) en float64.
-
-    La réduction pour cumul le lit tel quel : le stockage float32 d'OpenFisca (à
-    0,002 € près sur 30 000 €) ferait tomber du mauvais côté de l'arrondi au
-    centime une réduction à une demi-centime près. Calculé une fois pour les mois
-    qui partagent revalorisations et règles du seuil (gardé : en lecture seule).
-    """
-    cumul = parameters(period).pension_invalidite.cumul_revenus
-    coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_pensions
-    plafond_precedent = individu("plafond_securite_sociale_annee_precedant_arret", period)
-    salaire_precedent = individu("salaire_annee_precedant_arret", period)
-    revalorisation_precedent = revalorisation_salaire_precedent(individu, period)
-    date_liquidation = individu("date_liquidation_pension_invalidite", period)
-    rang_liquidation = individu("rang_revalorisation_pension_a_la_liquidation", period)
-    fixes = (plafond_precedent, salaire_precedent, revalorisation_precedent, rang_liquidation)
-
-    def seuil(salaire_annuel_moyen=None):
-        # 2° de R341-17 I : le salaire de l'année précédant l'arrêt, plafonné, revalorisé
-        # jusqu'à la liquidation (fixé une fois pour toutes ; le plafond est un paramètre).
-        # Salaire et SAM sont des montants au centime, que le stockage float32 ne rend
-        # qu'à 0,002 € près : relus au centime.
-        precedent = une_fois(
-            individu,
-            ("salaire_precedent_plafonne", cumul.plafond_salaire_reference_en_pass),
-            lambda: (
-                np.minimum(au_centime(salaire_precedent), cumul.plafond_salaire_reference_en_pass * plafond_precedent)
-                * revalorisation_precedent
-            ),
-            *fixes,
+        # Le seuil ne dépend du mois que par les revalorisations entrées en vigueur et les
+        # règles du seuil : calculé une fois pour les mois qui les partagent.
+        rang_mois = int(np.searchsorted(valeurs_datees(coefficients)[0], debut(period), side="right"))
+        cle = ("pension_invalidite_seuil_cumul", rang_mois, cumul.plafond_salaire_reference_en_pass)
+        if not cumul.seuil_inclut_salaire_annuel_moyen:
+            return une_fois(individu, (*cle, "sans_sam"), seuil, *fixes)
+        salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
+        origine = origine_du_sam(individu, salaire_annuel_moyen)
+        if origine is None:  # SAM donné en entrée, ou réforme
+            return une_fois(individu, (*cle, "sam"), lambda: seuil(salaire_annuel_moyen), *fixes, salaire_annuel_moyen)
+        # Le SAM du mois est celui de la liquidation pour les pensions commencées, 0 pour
+        # les autres : deux seuils, gardés, entre lesquels chaque mois choisit.
+        commencee, sam_a_la_liquidation = origine
+        commence = une_fois(
+            individu, (*cle, "commencee"), lambda: seuil(sam_a_la_liquidation), *fixes, sam_a_la_liquidation
         )
-        if salaire_annuel_moyen is None:  # sans SAM (ou SAM nul : le 2° seul)
-            termes = precedent
-        else:
-            sam = une_fois(individu, "sam_au_centime", lambda: au_centime(salaire_annuel_moyen), salaire_annuel_moyen)
-            termes = np.maximum(sam, precedent)
-        return revalorisation_depuis(
-            termes, date_liquidation, debut(period), coefficients, rang_depuis=rang_liquidation
+        pas_commence = une_fois(individu, (*cle, "pas_commencee"), seuil, *fixes)  # SAM 0 : le 2° seul
+        return une_fois(
+            individu, (*cle, "mois"), lambda: np.where(commencee, commence, pas_commence), commencee, commence
         )
-
-    # Le seuil ne dépend du mois que par les revalorisations entrées en vigueur et les
-    # règles du seuil : calculé une fois pour les mois qui les partagent.
-    rang_mois = int(np.searchsorted(valeurs_datees(coefficients)[0], debut(period), side="right"))
-    cle = ("pension_invalidite_seuil_cumul", rang_mois, cumul.plafond_salaire_reference_en_pass)
-    if not cumul.seuil_inclut_salaire_annuel_moyen:
-        return une_fois(individu, (*cle, "sans_sam"), seuil, *fixes)
-    salaire_annuel_moyen = individu("salaire_annuel_moyen", period)
-    origine = origine_du_sam(individu, salaire_annuel_moyen)
-    if origine is None:  # SAM donné en entrée, ou réforme
-        return une_fois(individu, (*cle, "sam"), lambda: seuil(salaire_annuel_moyen), *fixes, salaire_annuel_moyen)
-    # Le SAM du mois est celui de la liquidation pour les pensions commencées, 0 pour
-    # les autres : deux seuils, gardés, entre lesquels chaque mois choisit.
-    commencee, sam_a_la_liquidation = origine
-    commence = une_fois(
-        individu, (*cle, "commencee"), lambda: seuil(sam_a_la_liquidation), *fixes, sam_a_la_liquidation
-    )
-    pas_commence = une_fois(individu, (*cle, "pas_commencee"), seuil, *fixes)  # SAM 0 : le 2° seul
-    return une_fois(individu, (*cle, "mois"), lambda: np.where(commencee, commence, pas_commence), commencee, commence)
 
 
 class revenus_cumul_pension_invalidite(Variable):
@@ -257,9 +242,9 @@ def _revenus_non_salaries(individu, annee, majoration, qui=None):
     return majoration * au_centime(revenus if qui is None else revenus[qui])
 
 
-def _seuil_des_mois(individu, mois, mois_par_an, parameters):
+def _seuil_des_mois(individu, mois, mois_par_an):
     """Part du seuil annuel afférente aux mois donnés (seuil de chaque mois / 12), en float64."""
-    return sum(seuil_de_cumul(individu, m, parameters) for m in mois) / mois_par_an
+    return sum(individu("pension_invalidite_seuil_cumul", m) for m in mois) / mois_par_an
 
 
 class pension_invalidite_reduction_cumul(Variable):
@@ -368,7 +353,7 @@ class pension_invalidite_reduction_cumul_regime_general(Variable):
         for mois, revenus_du_trimestre in zip(trimestres, revenus, strict=True):
             pensions = np.zeros(individu.count)
             pensions[qui] = pensions_de_la_section_3(individu, period, mois, parameters, qui)
-            seuil = _seuil_des_mois(individu, mois, MOIS_PAR_AN, parameters)
+            seuil = _seuil_des_mois(individu, mois, MOIS_PAR_AN)
             depassements.append(depassement(pensions, revenus_du_trimestre, seuil))
             cumuls.append((pensions > 0) & (revenus_du_trimestre > 0))
         reduction = reduction_apres_trimestres_consecutifs(depassements, cumuls, cumul.taux_reduction_depassement)
@@ -433,9 +418,9 @@ def _reduction_sur_la_periode(individu, period, parameters, pension, *, parmi, m
         return resultat
     pensions = pensions_de_la_section_3(individu, period, mois, parameters, qui)
     # Le seuil est annuel : il est comparé au cumul de la période (12 mois). En float64
-    # (seuil_de_cumul), comme les pensions et les revenus : la réduction est arrondie
+    # (pension_invalidite_seuil_cumul, gardé en float64), comme les pensions et les revenus : la réduction est arrondie
     # au centime depuis son montant exact.
-    seuil = seuil_de_cumul(individu, period, parameters)[qui] * len(mois) / MOIS_PAR_AN
+    seuil = individu("pension_invalidite_seuil_cumul", period)[qui] * len(mois) / MOIS_PAR_AN
     reduction = reduction_sur_periode_de_reference(
         depassement(pensions, revenus, seuil),
         cumul.taux_reduction_depassement,

@@ -5,7 +5,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import MOIS_PAR_AN, au_centime
+from openfisca_invalidite.commons import MOIS_PAR_AN, VariableEnDoublePrecision, au_centime, une_fois
 from openfisca_invalidite.cumul import depassement, reduction_sur_periode_de_reference
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
@@ -18,7 +18,7 @@ from openfisca_invalidite.references import articles
 from openfisca_invalidite.regimes import RegimeInvalidite
 
 
-class pension_invalidite_msa_non_salarie_seuil_cumul(Variable):
+class pension_invalidite_msa_non_salarie_seuil_cumul(VariableEnDoublePrecision):
     value_type = float
     entity = Individu
     definition_period = DateUnit.MONTH
@@ -32,14 +32,11 @@ class pension_invalidite_msa_non_salarie_seuil_cumul(Variable):
     """
 
     def formula(individu, period, parameters):
-        return np.full(individu.count, seuil_de_cumul_msa(period, parameters))
-
-
-def seuil_de_cumul_msa(period, parameters):
-    """Le seuil de R732-5 du mois, en float64 (la réduction le lit tel quel, non stocké en float32)."""
-    janvier = parameters(period.this_year)
-    nombre = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus.seuil_en_nombre_smic_horaire
-    return nombre * janvier.references_sociales.smic_horaire_brut
+        janvier = parameters(period.this_year)
+        nombre = parameters(period).pension_invalidite.msa_non_salaries.cumul_revenus.seuil_en_nombre_smic_horaire
+        seuil = nombre * janvier.references_sociales.smic_horaire_brut
+        # Le même tableau pour les mois qui ont le même seuil.
+        return une_fois(individu, ("seuil_cumul_msa", seuil), lambda: np.full(individu.count, seuil))
 
 
 class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
@@ -89,7 +86,7 @@ class pension_invalidite_msa_non_salarie_reduction_cumul(Variable):
             return resultat
         qui = pensionnes[avec_revenus]
         arrerages = pensions_msa_non_salarie(individu, period, mois, parameters, qui)
-        seuil = seuil_de_cumul_msa(period, parameters)
+        seuil = individu("pension_invalidite_msa_non_salarie_seuil_cumul", period)[qui]
         reduction = reduction_sur_periode_de_reference(
             depassement(arrerages, revenus[avec_revenus], seuil), cumul.taux_reduction_depassement, MOIS_PAR_AN
         )
