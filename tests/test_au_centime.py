@@ -78,3 +78,46 @@ def test_forme_et_entree_conservees():
     np.testing.assert_array_equal(montants, copie)
     assert au_centime([]).shape == (0,)
     assert au_centime(3) == 3.0
+
+
+def _noeuds(noeud):
+    yield noeud.name
+    for enfant in noeud.children:
+        yield from _noeuds(enfant)
+
+
+def test_montants_intermediaires_en_float64_restent_dans_la_simulation(tbs):
+    """Les ressources de l'AAH et le seuil de cumul sont gardés en float64 par la
+    simulation elle-même : leur tableau est en float64 et ``/trace`` (le traceur
+    d'OpenFisca) les montre sous le montant qui les lit."""
+    from openfisca_core.simulations import SimulationBuilder
+
+    situation = {
+        "individus": {
+            "allocataire": {
+                "date_naissance": {"ETERNITY": "1975-01-01"},
+                "taux_incapacite": {"2025-06": 0.8},
+                "revenus_activite": {"2023": 10004.2},
+            },
+            "cumulant": {
+                "date_naissance": {"ETERNITY": "1975-05-20"},
+                "date_debut_invalidite": {"ETERNITY": "2024-03-15"},
+                "reduction_capacite_travail": {"2025-06": 0.8},
+                "duree_immatriculation": {"2025-06": 240},
+                "heures_travaillees_12_mois": {"2025-06": 1600.0},
+                "salaire_cotise_12_mois": {"2025-06": 30000.0},
+                "categorie_invalidite": {"2025-06": "categorie_1"},
+                "salaire_brut_annuel": {"2023": 29320.0},
+                "revenus_activite": {"2024": 32400.0, "2025": 32400.0},
+            },
+        },
+        "familles": {"f": {"parents": ["allocataire"]}, "g": {"parents": ["cumulant"]}},
+    }
+    simulation = SimulationBuilder().build_from_entities(tbs, situation)
+    simulation.trace = True
+    simulation.calculate("aah", "2025-06")
+    simulation.calculate("pension_invalidite_reduction_cumul", "2025-06")
+    lus = {nom for arbre in simulation.tracer.trees for nom in _noeuds(arbre)}
+    assert {"aah_base_ressources_individu", "pension_invalidite_seuil_cumul"} <= lus
+    for variable in ("aah_base_ressources_individu", "pension_invalidite_seuil_cumul"):
+        assert simulation.calculate(variable, "2025-06").dtype == np.float64
