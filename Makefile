@@ -10,8 +10,11 @@ N ?= 100000
 MONTH ?= 2025-06
 TAILLES ?= 100000 1000000
 REPETITIONS ?= 5
+REPETITIONS_MOTEURS ?= 3
+PERSONNES_MORCEAUX ?= 10000000
+MORCEAU ?= 1000000
 
-.PHONY: install simulate lint format test test-python test-bornes-basses serve benchmark clean
+.PHONY: install simulate lint format test test-python test-bornes-basses serve benchmark benchmark-morceaux clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ requis" if sys.version_info < (3, 11) else 0)'
@@ -48,8 +51,12 @@ test-bornes-basses:  ## The whole suite with every dependency at its lower bound
 serve: $(STAMP)  ## OpenFisca web API on $(HOST):$(PORT)
 	$(BIN)/openfisca serve --country-package openfisca_invalidite --bind $(HOST):$(PORT)
 
-benchmark: $(STAMP)  ## Population engine against the lean numpy reference (TAILLES="100000 1000000" REPETITIONS=5)
+benchmark: $(STAMP)  ## Population engine against the lean numpy reference, then the engines at 1M (TAILLES="100000 1000000" REPETITIONS=5)
 	$(BIN)/python benchmarks/banc.py --tailles $(TAILLES) --repetitions $(REPETITIONS) --mois $(MONTH)
+	$(BIN)/python benchmarks/moteurs.py --tailles $(TAILLES) --repetitions $(REPETITIONS_MOTEURS) --mois $(MONTH)
+
+benchmark-morceaux: $(STAMP)  ## 10M people generated and computed chunk by chunk: peak memory against one 1M run (not in test)
+	$(BIN)/python benchmarks/morceaux.py --personnes $(PERSONNES_MORCEAUX) --morceau $(MORCEAU) --mois $(MONTH)
 
 clean:
 	rm -rf $(VENV) .venv-bas build dist *.egg-info resultats

@@ -599,6 +599,7 @@ def simuler_par_morceaux(
     est celle du calcul d'un morceau, plus ce que l'appelant garde des
     résultats. ``options`` : celles de :func:`simuler`."""
     reformes = tuple(reformes)
+    valider = options.pop("valider", True)
     precedentes = None
     for morceau in morceaux:
         familles = pd.Index(pd.unique(morceau["famille_id"]))
@@ -611,8 +612,32 @@ def simuler_par_morceaux(
                 )
                 colonne = "famille_id"
                 raise PopulationInvalide(colonne, msg)
-        yield simuler(morceau, periode, reformes, **options)
+        if valider:  # validé ici : le morceau tel que donné est libéré avant le calcul
+            morceau = valider_population(morceau)  # noqa: PLW2901
+        resultats = simuler(morceau, periode, reformes, valider=False, **options)
+        # Rien du morceau n'est gardé pendant que l'appelant traite ses résultats
+        # et que le morceau suivant est lu : la mémoire reste celle d'un morceau.
+        del morceau
         precedentes = familles
+        yield resultats
+        del resultats
+        rendre_la_memoire_libre()
+
+
+def rendre_la_memoire_libre() -> None:
+    """Rend au système la mémoire libérée que malloc garde (glibc, ``malloc_trim``) :
+    sans cela, les tableaux du morceau suivant, de tailles un peu différentes, ne
+    retrouvent pas tous la place des précédents et le pic monte de morceau en
+    morceau. Sans effet hors de glibc."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    nom = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(nom), "malloc_trim", None) if nom else None
+    if trim is not None:
+        trim(0)
 
 
 class Resultats:

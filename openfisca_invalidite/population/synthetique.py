@@ -19,8 +19,13 @@ plausible, pas à reproduire un fichier de gestion.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SOURCE_REPSS = (
     "PLFSS, Rapport d'évaluation des politiques de sécurité sociale (REPSS) Autonomie, "
@@ -193,6 +198,34 @@ def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int 
     Même taille, même mois, même graine : même population, octet pour octet.
     """
     return _generer(taille, mois, graine)
+
+
+def generer_par_morceaux(
+    taille: int, morceau: int, mois: str = "2025-06", graine: int = 2025
+) -> Iterator[pd.DataFrame]:
+    """Une population synthétique de ``taille`` personnes tirée morceau par morceau
+    (``morceau`` personnes, des familles entières), sans jamais la tenir entière
+    en mémoire : le morceau k est ``generer_population(morceau, mois, graine + k)``,
+    ses identifiants de personnes et de familles décalés pour rester distincts,
+    ses poids multipliés par la part du morceau dans la population (les morceaux
+    représentent ensemble les effectifs publiés, comme une population d'un seul
+    tenant). Le premier morceau est donc ``generer_population(morceau, mois,
+    graine)`` aux poids près ; la population entière n'est pas celle de
+    ``generer_population(taille, …)`` (d'autres tirages), mais de mêmes lois."""
+    if taille < 1 or morceau < 1:
+        msg = "taille et morceau doivent être ≥ 1"
+        raise ValueError(msg)
+    for k, debut in enumerate(range(0, taille, morceau)):
+        # Rendu sans être gardé par ce générateur : libéré dès que l'appelant le lâche.
+        yield _morceau(min(morceau, taille - debut), debut, taille, mois, graine + k)
+
+
+def _morceau(personnes: int, debut: int, taille: int, mois: str, graine: int) -> pd.DataFrame:
+    population = generer_population(personnes, mois, graine)
+    population["id"] += debut
+    population["famille_id"] += debut
+    population["poids"] *= personnes / taille
+    return population
 
 
 def generer_entrants(taille: int, annee: int, graine: int, *, age_moyen: float, ecart_type_age: float) -> pd.DataFrame:
