@@ -32,6 +32,7 @@ exemples :
   openfisca-invalidite simuler --entree population.xlsx --annee 2025 --grouper-par sexe --sortie r
   openfisca-invalidite simuler --annees 2026-2030 --revalorisation aucune --sortie r
   openfisca-invalidite simuler --taille 1000000 --moteur dask --sortie r
+  openfisca-invalidite simuler --entree grande.parquet --morceaux 1000000 --sortie r
 
 entrée (--entree : CSV, Excel ou Parquet, une ligne par personne) : id,
 famille_id, [role_famille], poids, date_naissance, date_debut_invalidite,
@@ -151,6 +152,15 @@ def _parser() -> argparse.ArgumentParser:
         help="processus du moteur processus (défaut : un par cœur) ou travailleurs du LocalCluster Dask (défaut 2)",
     )
     _option(calcul, "--taille-bloc", "--chunk-size", type=int, default=250_000, help="personnes par bloc (250000)")
+    _option(
+        calcul,
+        "--morceaux",
+        "--chunks",
+        type=int,
+        metavar="N",
+        help="population plus grande que la mémoire : lue (CSV, Parquet) ou tirée par morceaux de N personnes, "
+        "personnes.parquet écrit morceau par morceau (--mois ou --annee)",
+    )
     _option(calcul, "--sortie", "--output", default="resultats", help="dossier des résultats (défaut resultats)")
     _option(calcul, "--ecraser", "--overwrite", action="store_true", help="remplacer les résultats d'une exécution")
     _option(calcul, "--sans-graphiques", "--no-plots", action="store_true", help="ne pas tracer les PNG")
@@ -259,8 +269,9 @@ def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
         FileNotFoundError,
     )
     debut = time.perf_counter()
-    if args.carriere and not args.entree:
-        return _erreur("--carriere demande --entree (la population synthétique a sa propre carrière)")
+    refus = _options_incompatibles(args)
+    if refus:
+        return _erreur(refus)
     try:
         # Un extra manquant arrête avant le calcul, pas après.
         if not args.sans_graphiques:
@@ -273,7 +284,9 @@ def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
             from openfisca_invalidite.population.schema import lire_population
 
             options["population"] = lire_population(args.entree, args.carriere, format_date=args.format_date)
-        if args.annees:
+        if args.morceaux is not None:
+            resultat = _comparer_par_morceaux(args, dossier, commande, options)
+        elif args.annees:
             resultat = projeter(
                 annees=args.annees,
                 deces=not args.sans_deces,
@@ -293,6 +306,56 @@ def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
     _afficher(resultat, resume, duree)
     print("fichiers :", ", ".join(str(f) for f in fichiers))
     return 0
+
+
+def _options_incompatibles(args: argparse.Namespace) -> str | None:
+    """Des options qui ne vont pas ensemble, dites avant tout calcul."""
+    if args.carriere and not args.entree:
+        return "--carriere demande --entree (la population synthétique a sa propre carrière)"
+    if args.morceaux is None:
+        return None
+    if args.morceaux < 1:
+        return f"--morceaux {args.morceaux} : au moins 1 personne par morceau"
+    if args.annees:
+        return "--morceaux calcule un mois ou une année (--mois, --annee), pas une projection (--annees)"
+    if args.carriere:
+        return "--morceaux lit une population au format large (colonnes salaire_AAAA), pas --carriere"
+    return None
+
+
+def _comparer_par_morceaux(args: argparse.Namespace, dossier: Path, commande: str, options: dict) -> object:
+    """--morceaux : la population lue ou tirée morceau par morceau, calculée et écrite au fil de l'eau."""
+    from openfisca_invalidite.comparaison import comparer_par_morceaux
+    from openfisca_invalidite.population.lecture import lire_par_morceaux
+    from openfisca_invalidite.population.moteur import mois_de
+    from openfisca_invalidite.population.schema import valider_population
+    from openfisca_invalidite.population.synthetique import generer_par_morceaux
+
+    periode = args.annee or args.mois or "2025-06"
+    if args.entree:
+        morceaux = lire_par_morceaux(args.entree, args.morceaux, format_date=args.format_date)
+        population = {"source": args.entree, "fichier": args.entree, "morceaux": args.morceaux}
+    else:
+        premier_mois = mois_de(periode)[0]
+        tirage = generer_par_morceaux(args.taille, args.morceaux, premier_mois, args.graine)
+        morceaux = map(valider_population, tirage)  # ne garde pas le morceau tiré pendant son calcul
+        population = {
+            "source": "population synthétique intégrée, tirée par morceaux",
+            "taille": args.taille,
+            "graine": args.graine,
+            "mois_tirage": premier_mois,
+            "morceaux": args.morceaux,
+        }
+    reprises = ("population", "taille", "graine", "format_date")
+    return comparer_par_morceaux(
+        morceaux,
+        dossier,
+        periode,
+        options["reformes"],
+        population=population,
+        commande=commande,
+        **{cle: valeur for cle, valeur in options.items() if cle not in (*reprises, "reformes")},
+    )
 
 
 def _afficher(resultat: object, resume: object, duree: float) -> None:

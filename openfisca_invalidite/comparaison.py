@@ -38,6 +38,15 @@ Le résultat :class:`Comparaison` porte :
 - ``ecrire(dossier, graphiques=True, ecraser=False)`` : Parquet, CSV, Excel, PNG
   et ``execution.json``.
 
+``comparer_par_morceaux(morceaux, dossier, periode, reformes, *, population,
+**comme comparer)`` : la même comparaison sur une population donnée morceau par
+morceau (:func:`.population.lecture.lire_par_morceaux`,
+:func:`.population.synthetique.generer_par_morceaux`), chaque morceau calculé
+puis écrit dans ``dossier/personnes.parquet`` (un groupe de lignes par
+morceau) et libéré ; les tables sont calculées ensuite sur les seules colonnes
+qu'elles lisent, relues du fichier. Mêmes résultats que :func:`comparer` sur
+la population entière.
+
 Exemple ::
 
     from openfisca_invalidite.comparaison import comparer
@@ -49,6 +58,7 @@ Exemple ::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openfisca_invalidite.population.moteur import mois_de, noms_scenarios, scenarios_de, simuler
@@ -67,7 +77,6 @@ from openfisca_invalidite.population.revalorisation import hypotheses_publiees, 
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from pathlib import Path
 
     import pandas as pd
 
@@ -86,6 +95,9 @@ class Comparaison:
     execution: dict = field(default_factory=dict)
     avertissements: list[str] = field(default_factory=list)
     fichiers: list = field(default_factory=list)
+    #: ``personnes.parquet`` déjà écrit morceau par morceau (``personnes`` n'a alors
+    #: que les colonnes des tables et des graphiques).
+    personnes_ecrites: Path | None = None
 
     @property
     def reformes(self) -> list[str]:
@@ -123,11 +135,12 @@ class Comparaison:
         self.fichiers = sorties.ecrire(
             dossier,
             self.tables(),
-            self.personnes,
+            None if self.personnes_ecrites else self.personnes,
             self.execution,
             graphiques=tracer,
             ecraser=ecraser,
             deja_prepare=deja_prepare,
+            deja_ecrits=[self.personnes_ecrites] if self.personnes_ecrites else (),
         )
         return self.fichiers
 
@@ -148,8 +161,6 @@ def comparer(
     **options: object,
 ) -> Comparaison:
     """Loi en vigueur et réformes sur la même population (voir le docstring du module)."""
-    from openfisca_invalidite.population import sorties
-
     mois = mois_de(periode)
     reformes = tuple(reformes)
     noms = noms_scenarios(reformes)
@@ -160,6 +171,7 @@ def comparer(
     verifier_demandes(population, groupes, decile_de)
     avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
     nombre_mois = nombre_mois or len(mois)
+    execution = _execution(commande, periode, noms, revalo, mois, decrite, groupes, decile_de, avertissements)
     personnes = simuler(
         population,
         periode,
@@ -171,7 +183,33 @@ def comparer(
     )
     tables = analyser(personnes, nombre_mois, groupes, decile_de)
     verifier_fini(tables)
-    execution = {
+    return Comparaison(
+        personnes=ajouter_gains(personnes),
+        agregats=tables["agregats"],
+        ecarts=tables["ecarts_reformes"],
+        periode=str(periode),
+        nombre_mois=nombre_mois,
+        deciles=tables["deciles"],
+        execution=execution,
+        avertissements=avertissements,
+    )
+
+
+def _execution(  # noqa: PLR0917 — les éléments du manifeste, dans son ordre
+    commande: str | None,
+    periode: str,
+    noms: list[str],
+    revalo: Revalorisation | None,
+    mois: list[str],
+    decrite: dict,
+    groupes: list[str],
+    decile_de: str | None,
+    avertissements: list[str],
+) -> dict:
+    """Le manifeste d'une comparaison (``execution.json``), connu avant le calcul."""
+    from openfisca_invalidite.population import sorties
+
+    return {
         **sorties.execution_de_base(commande),
         "periode": str(periode),
         "reformes": noms[1:],
@@ -185,8 +223,88 @@ def comparer(
         "decile_de": decile_de or "revenu tiré des prestations (loi en vigueur)",
         "avertissements": avertissements,
     }
+
+
+def comparer_par_morceaux(
+    morceaux: Iterable[pd.DataFrame],
+    dossier: str | Path,
+    periode: str = "2025-06",
+    reformes: Iterable[ReformeDemandee] = (),
+    *,
+    population: dict,
+    nombre_mois: int | None = None,
+    revalorisation: str | dict | Revalorisation | None = "publiee",
+    groupes: Sequence[str] = (),
+    decile_de: str | None = None,
+    commande: str | None = None,
+    **options: object,
+) -> Comparaison:
+    """:func:`comparer` sur une population donnée morceau par morceau (voir le module).
+
+    ``morceaux`` : populations validées (:func:`.population.valider_population`) de
+    familles entières ; ``dossier`` : dossier
+    de sortie préparé (:func:`.population.sorties.preparer_dossier`), où
+    ``personnes.parquet`` est écrit au fil du calcul (et supprimé si une erreur
+    l'interrompt) ; ``population`` : sa description pour le manifeste
+    (``source``, et ``fichier`` pour rattacher les erreurs de dates au fichier).
+    La mémoire est celle du calcul d'un morceau, puis celle des colonnes que
+    lisent les tables (poids, regroupements, montants de chaque scénario).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from openfisca_invalidite.population import sorties
+    from openfisca_invalidite.population.moteur import simuler_par_morceaux
+
+    mois = mois_de(periode)
+    reformes = tuple(reformes)
+    noms = noms_scenarios(reformes)
+    revalo = lire_revalorisation(revalorisation)
+    groupes = list(dict.fromkeys(groupes))
+    avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
+    execution = _execution(commande, periode, noms, revalo, mois, population, groupes, decile_de, avertissements)
+    chemin = Path(dossier) / sorties.PERSONNES
+
+    def controles(morceaux: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        for rang, morceau in enumerate(morceaux):
+            verifier_dates(morceau, population, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
+            if rang == 0:
+                verifier_demandes(morceau, groupes, decile_de)
+            yield morceau
+
+    calculs = simuler_par_morceaux(
+        controles(morceaux),
+        periode,
+        reformes,
+        revalorisation=revalo,
+        jusqua=int(str(periode)[:4]),
+        valider=False,
+        **options,
+    )
+    ecrivain = None
+    try:
+        for resultats in calculs:
+            table = pa.Table.from_pandas(ajouter_gains(resultats), preserve_index=False)
+            if ecrivain is None:
+                metadonnees = {**(table.schema.metadata or {}), sorties.CLE_METADONNEES: sorties.texte(execution)}
+                ecrivain = pq.ParquetWriter(chemin, table.schema.with_metadata(metadonnees))
+            ecrivain.write_table(table.cast(ecrivain.schema))
+            del resultats, table
+    except BaseException:
+        if ecrivain is not None:
+            ecrivain.close()
+        chemin.unlink(missing_ok=True)
+        raise
+    if ecrivain is None:
+        msg = "aucune personne dans les morceaux"
+        raise ValueError(msg)
+    ecrivain.close()
+    personnes = pq.read_table(chemin, columns=_colonnes_des_tables(chemin, groupes, decile_de)).to_pandas()
+    nombre_mois = nombre_mois or len(mois)
+    tables = analyser(personnes, nombre_mois, groupes, decile_de)
+    verifier_fini(tables)
     return Comparaison(
-        personnes=ajouter_gains(personnes),
+        personnes=personnes,
         agregats=tables["agregats"],
         ecarts=tables["ecarts_reformes"],
         periode=str(periode),
@@ -194,7 +312,22 @@ def comparer(
         deciles=tables["deciles"],
         execution=execution,
         avertissements=avertissements,
+        personnes_ecrites=chemin,
     )
+
+
+def _colonnes_des_tables(chemin: Path, groupes: Sequence[str], decile_de: str | None) -> list[str]:
+    """Colonnes du fichier que lisent les tables et les graphiques : poids, regroupements,
+    colonne des déciles, montants et gains de chaque scénario."""
+    import pyarrow.parquet as pq
+
+    from openfisca_invalidite.population.agregats import DIMENSIONS
+    from openfisca_invalidite.population.moteur import MONTANTS_NETS, PRESTATIONS, REVENU_DISPONIBLE
+
+    montants = {*PRESTATIONS, REVENU_DISPONIBLE, *MONTANTS_NETS}
+    utiles = {"poids", *DIMENSIONS, *groupes, *([decile_de] if decile_de else [])}
+    noms = pq.read_schema(chemin).names
+    return [n for n in noms if n in utiles or n.split("__", 1)[0] in montants or n.startswith("gain__")]
 
 
 def _dernier_jour(mois: str) -> object:

@@ -11,18 +11,28 @@ français), Excel ou Parquet.
 - Parquet : types du fichier (une colonne de date entière est refusée par le schéma).
 
 Une erreur de lecture est une :class:`PopulationInvalide` qui nomme le fichier.
+
+:func:`lire_par_morceaux` lit une population plus grande que la mémoire, CSV
+par blocs de lignes ou Parquet par lots, et la rend validée morceau par
+morceau, chaque morceau fait de familles entières.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from openfisca_invalidite.population.schema import SANS_COLONNE, PopulationInvalide
+from openfisca_invalidite.population.schema import SANS_COLONNE, PopulationInvalide, valider_population
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 journal = logging.getLogger(__name__)
 
@@ -39,13 +49,17 @@ def _erreur(chemin: Path, message: str) -> PopulationInvalide:
     return PopulationInvalide(SANS_COLONNE, message, fichier=chemin)
 
 
-def lire_tableau(chemin: str | Path) -> pd.DataFrame:
-    """Le tableau brut du fichier (sans contrôle du schéma)."""
-    chemin = Path(chemin)
+def _verifier_fichier(chemin: Path) -> None:
     if not chemin.exists():
         raise _erreur(chemin, "fichier introuvable")
     if chemin.is_dir():
         raise _erreur(chemin, "c'est un dossier, pas un fichier")
+
+
+def lire_tableau(chemin: str | Path) -> pd.DataFrame:
+    """Le tableau brut du fichier (sans contrôle du schéma)."""
+    chemin = Path(chemin)
+    _verifier_fichier(chemin)
     extension = chemin.suffix.lower()
     try:
         if extension in EXTENSIONS_PARQUET:
@@ -89,3 +103,156 @@ def lire_csv(chemin: Path) -> pd.DataFrame:
         )
     except pd.errors.ParserError as erreur:
         raise _erreur(chemin, f"CSV mal formé ({str(erreur).strip()})") from None
+
+
+# --------------------------------------------------------------------------- par morceaux
+#: Octets lus à la fois pour reconnaître l'encodage d'un grand CSV.
+LECTURE_ENCODAGE = 1 << 24
+
+
+def lire_par_morceaux(chemin: str | Path, personnes: int, *, format_date: str | None = None) -> Iterator[pd.DataFrame]:
+    """La population d'un CSV ou d'un Parquet, validée, morceau par morceau.
+
+    Le fichier est lu par blocs d'environ ``personnes`` lignes (CSV : blocs de
+    lignes ; Parquet : lots de lignes, groupe après groupe), jamais en entier.
+    Chaque morceau a des familles entières : les lignes de la dernière famille
+    d'un bloc passent au morceau suivant. Les lignes d'une même famille doivent
+    donc se suivre dans le fichier : une famille dont les lignes sont dans deux
+    morceaux est refusée (l'erreur la nomme, avec ses lignes). Chaque morceau
+    est validé comme une population entière ; une erreur nomme le fichier et
+    les lignes du fichier. Les identifiants de personnes ne sont contrôlés
+    uniques qu'à l'intérieur d'un morceau.
+    """
+    chemin = Path(chemin)
+    _verifier_fichier(chemin)
+    if personnes < 1:
+        raise _erreur(chemin, f"morceaux de {personnes} personnes : au moins 1")
+    extension = chemin.suffix.lower()
+    if extension in EXTENSIONS_PARQUET:
+        lots = _lots_parquet(chemin, personnes)
+    elif extension in EXTENSIONS_CSV:
+        lots = _lots_csv(chemin, personnes)
+    else:
+        admis = ", ".join((*EXTENSIONS_CSV, *EXTENSIONS_PARQUET))
+        raise _erreur(chemin, f"lecture par morceaux : un CSV ou un Parquet ({admis}), pas « {extension} »")
+    return _familles_entieres(chemin, lots, format_date)
+
+
+def _lots_parquet(chemin: Path, personnes: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        fichier = pq.ParquetFile(chemin)
+        for lot in fichier.iter_batches(batch_size=personnes):
+            yield lot.to_pandas()
+    except (OSError, ValueError) as erreur:
+        raise _erreur(chemin, f"fichier illisible ({str(erreur).splitlines()[0]})") from None
+
+
+def _encodage(chemin: Path) -> tuple[str, str]:
+    """Encodage (le premier de ``ENCODAGES`` qui lit tout le fichier, lu par
+    tranches) et ligne d'en-tête d'un CSV, sans le garder en mémoire."""
+    for encodage in ENCODAGES:
+        decodeur = codecs.getincrementaldecoder(encodage)()
+        entete = ""
+        try:
+            with chemin.open("rb") as fichier:
+                while octets := fichier.read(LECTURE_ENCODAGE):
+                    texte = decodeur.decode(octets)
+                    if "\n" not in entete:
+                        entete += texte[:4096]
+                decodeur.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encodage, entete.split("\n", 1)[0].rstrip("\r")
+    return ENCODAGES[-1], ""  # latin-1 lit tout octet
+
+
+def _lots_csv(chemin: Path, personnes: int) -> Iterator[pd.DataFrame]:
+    encodage, entete = _encodage(chemin)
+    if not entete.strip():
+        raise _erreur(chemin, "fichier vide")
+    separateur = max(SEPARATEURS, key=entete.count)
+    if entete.count(separateur) == 0:
+        raise _erreur(chemin, "aucun séparateur de colonnes (; , ou tabulation) sur la ligne d'en-tête")
+    journal.info("%s : encodage %s, séparateur %r, lu par blocs de %d lignes", chemin, encodage, separateur, personnes)
+    try:
+        with pd.read_csv(
+            chemin,
+            sep=separateur,
+            encoding=encodage,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            quoting=csv.QUOTE_MINIMAL,
+            chunksize=personnes,
+        ) as lecteur:
+            yield from lecteur
+    except pd.errors.ParserError as erreur:
+        raise _erreur(chemin, f"CSV mal formé ({str(erreur).strip()})") from None
+
+
+def _familles_entieres(chemin: Path, lots: Iterator[pd.DataFrame], format_date: str | None) -> Iterator[pd.DataFrame]:
+    """Des lots de lignes aux morceaux validés de familles entières (voir :func:`lire_par_morceaux`)."""
+    attente = None  # lignes lues, pas encore rendues : la dernière famille d'un lot
+    debut = 0  # lignes du fichier déjà rendues
+    vues = np.empty(0, dtype=np.uint64)  # empreintes des familles déjà rendues, triées
+    for lot in lots:
+        if attente is not None:
+            lot = pd.concat([attente, lot], ignore_index=True)  # noqa: PLW2901 — le lot complété
+        if "famille_id" not in lot.columns:  # la validation dit la colonne manquante
+            _valider_morceau(chemin, lot, debut, vues, format_date)
+        if lot.empty:
+            attente = lot
+            continue
+        familles = lot["famille_id"].to_numpy()
+        derniere = familles[-1] == familles
+        # Première ligne de la dernière famille, si ses lignes finissent le lot.
+        coupure = len(lot) - int(np.argmin(derniere[::-1])) if not derniere.all() else 0
+        if coupure == 0:  # une seule famille dans le lot : lire plus loin
+            attente = lot
+            continue
+        attente = lot.iloc[coupure:].copy()  # une copie : le lot lu n'est pas gardé
+        pret, vues = _valider_morceau(chemin, lot.iloc[:coupure], debut, vues, format_date)
+        del lot, familles, derniere
+        debut += coupure
+        # Rendu sans rester dans ce générateur (la liste se vide) : ni le lot lu ni le
+        # morceau validé ne sont gardés ici pendant que l'appelant calcule et écrit.
+        pret = [pret]
+        yield pret.pop()
+    if attente is not None and len(attente):
+        yield _valider_morceau(chemin, attente, debut, vues, format_date)[0]
+    elif debut == 0:
+        raise _erreur(chemin, "aucune personne (le fichier n'a que son en-tête)")
+
+
+def _valider_morceau(
+    chemin: Path, brut: pd.DataFrame, debut: int, vues: np.ndarray, format_date: str | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Le morceau validé (lignes d'erreur comptées depuis le début du fichier), et les
+    empreintes des familles vues jusqu'ici ; refuse d'abord une famille d'un morceau
+    précédent (les valeurs lues de ``famille_id``, avant conversion)."""
+    brut = brut.reset_index(drop=True)
+    empreintes = np.zeros(0, dtype=np.uint64)
+    if "famille_id" in brut.columns:
+        familles = brut["famille_id"]
+        renseignees = familles.notna().to_numpy()
+        empreintes = np.zeros(len(brut), dtype=np.uint64)
+        empreintes[renseignees] = pd.util.hash_array(familles.to_numpy()[renseignees])
+        dans_un_autre = renseignees & np.isin(empreintes, vues)
+        if dans_un_autre.any():
+            premiere = familles.iloc[int(np.argmax(dans_un_autre))]
+            msg = (
+                f"la famille « {premiere} » a des lignes dans deux morceaux : pour une lecture par morceaux, "
+                "les lignes d'une même famille doivent se suivre dans le fichier"
+            )
+            lignes = np.flatnonzero(dans_un_autre) + 2 + debut
+            colonne = "famille_id"
+            raise PopulationInvalide(colonne, msg, lignes, fichier=chemin)
+        empreintes = empreintes[renseignees]
+    try:
+        morceau = valider_population(brut, format_date=format_date)
+    except PopulationInvalide as erreur:
+        erreur.lignes = [ligne + debut for ligne in erreur.lignes]
+        raise erreur.dans(chemin) from None
+    return morceau, np.union1d(vues, empreintes)

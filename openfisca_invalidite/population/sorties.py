@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     import pandas as pd
 
@@ -143,6 +143,11 @@ def legende(execution: Mapping) -> str:
     )
 
 
+def texte(execution: Mapping) -> str:
+    """L'exécution en JSON, telle que les métadonnées des fichiers la portent."""
+    return json.dumps(execution, ensure_ascii=False, default=str)
+
+
 def _empreinte(chemin: Path) -> str:
     return hashlib.sha256(chemin.read_bytes()).hexdigest()
 
@@ -156,15 +161,18 @@ def ecrire(
     graphiques: Callable[[Path, str], list[Path]] | None = None,
     ecraser: bool = False,
     deja_prepare: bool = False,
+    deja_ecrits: Sequence[Path] = (),
 ) -> list[Path]:
-    """Écrit les sorties (voir le module) ; rend la liste des fichiers écrits."""
+    """Écrit les sorties (voir le module) ; rend la liste des fichiers écrits.
+    ``deja_ecrits`` : fichiers de l'exécution déjà écrits dans ``dossier`` (les
+    personnes écrites morceau par morceau), comptés dans le manifeste."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     dossier = Path(dossier) if deja_prepare else preparer_dossier(dossier, ecraser=ecraser)
-    texte_execution = json.dumps(execution, ensure_ascii=False, default=str)
-    fichiers: list[Path] = []
+    texte_execution = texte(execution)
+    fichiers: list[Path] = [Path(f) for f in deja_ecrits]
     if personnes is not None:
         table = pa.Table.from_pandas(personnes, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), CLE_METADONNEES: texte_execution})
