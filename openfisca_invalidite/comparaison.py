@@ -265,15 +265,20 @@ def comparer_par_morceaux(
     execution = _execution(commande, periode, noms, revalo, mois, population, groupes, decile_de, avertissements)
     chemin = Path(dossier) / sorties.PERSONNES
 
-    def controles(morceaux: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
-        for rang, morceau in enumerate(morceaux):
-            verifier_dates(morceau, population, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
-            if rang == 0:
-                verifier_demandes(morceau, groupes, decile_de)
-            yield morceau
+    demandes_verifiees = False
+
+    def controle(morceau: pd.DataFrame) -> pd.DataFrame:
+        nonlocal demandes_verifiees
+        verifier_dates(morceau, population, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
+        if not demandes_verifiees:  # regroupements et déciles : sur les colonnes du premier morceau
+            verifier_demandes(morceau, groupes, decile_de)
+            demandes_verifiees = True
+        return morceau
 
     calculs = simuler_par_morceaux(
-        controles(morceaux),
+        # map, ni générateur ni enumerate (qui garde son dernier élément) : aucun
+        # morceau n'y reste pendant que le suivant est lu et calculé
+        map(controle, morceaux),
         periode,
         reformes,
         revalorisation=revalo,

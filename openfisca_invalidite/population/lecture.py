@@ -108,6 +108,8 @@ def lire_csv(chemin: Path) -> pd.DataFrame:
 # --------------------------------------------------------------------------- par morceaux
 #: Octets lus à la fois pour reconnaître l'encodage d'un grand CSV.
 LECTURE_ENCODAGE = 1 << 24
+#: Lignes d'un lot Arrow lu dans un Parquet (plusieurs lots font un morceau).
+LOT_ARROW = 65_536
 
 
 def lire_par_morceaux(chemin: str | Path, personnes: int, *, format_date: str | None = None) -> Iterator[pd.DataFrame]:
@@ -139,14 +141,37 @@ def lire_par_morceaux(chemin: str | Path, personnes: int, *, format_date: str | 
 
 
 def _lots_parquet(chemin: Path, personnes: int) -> Iterator[pd.DataFrame]:
+    """Les lignes du fichier par lots d'environ ``personnes`` lignes, lus en petits
+    lots Arrow assemblés : pyarrow garde le dernier lot lu jusqu'au suivant, et ce
+    n'est ainsi qu'un petit lot, pas un morceau entier pendant son calcul."""
     import pyarrow.parquet as pq
 
     try:
         fichier = pq.ParquetFile(chemin)
-        for lot in fichier.iter_batches(batch_size=personnes):
-            yield lot.to_pandas()
+        lots, lignes = [], 0
+        for lot in fichier.iter_batches(batch_size=min(personnes, LOT_ARROW)):
+            lots.append(lot)
+            lignes += lot.num_rows
+            if lignes >= personnes:
+                yield _en_pandas(lots)
+                lignes = 0
+        if lots:
+            yield _en_pandas(lots)
     except (OSError, ValueError) as erreur:
         raise _erreur(chemin, f"fichier illisible ({str(erreur).splitlines()[0]})") from None
+
+
+def _en_pandas(lots: list) -> pd.DataFrame:
+    """Les lots Arrow en un tableau pandas ; la liste est vidée et la mémoire d'Arrow
+    rendue aussitôt."""
+    import pyarrow as pa
+
+    table = pa.Table.from_batches(lots)
+    lots.clear()
+    tableau = table.to_pandas()
+    del table
+    pa.default_memory_pool().release_unused()
+    return tableau
 
 
 def _encodage(chemin: Path) -> tuple[str, str]:

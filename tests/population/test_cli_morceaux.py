@@ -149,3 +149,17 @@ def test_lecture_par_morceaux_familles_entieres(population_csv, petite_populatio
     familles = [set(m["famille_id"]) for m in morceaux]
     assert all(not (a & b) for a, b in itertools.pairwise(familles))
     assert all(len(m) >= 250 - 5 for m in morceaux[:-1])  # la dernière famille passe au morceau suivant
+
+
+def test_parquet_lu_en_petits_lots_assembles(tmp_path, monkeypatch, petite_population):
+    """Un morceau fait de plusieurs lots Arrow : les mêmes lignes, dans l'ordre."""
+    from openfisca_invalidite.population import lecture
+
+    monkeypatch.setattr(lecture, "LOT_ARROW", 128)
+    entree = tmp_path / "population.parquet"
+    petite_population.to_parquet(entree, row_group_size=1_000)
+    morceaux = list(lire_par_morceaux(entree, MORCEAU))
+    assert len(morceaux) == -(-len(petite_population) // MORCEAU)
+    assert all(len(m) >= MORCEAU - 5 for m in morceaux[:-1])
+    lus = pd.concat(morceaux, ignore_index=True)
+    assert lus["id"].tolist() == petite_population["id"].tolist()
