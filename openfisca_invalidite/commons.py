@@ -163,6 +163,15 @@ def fin(period: Period) -> np.datetime64:
     return np.datetime64(str(period.stop), "D")
 
 
+def nombre_de_mois_depuis(dates: np.ndarray, fins: Sequence[np.datetime64]) -> np.ndarray:
+    """Pour chaque personne, le nombre de mois (donnés par leur dernier jour ``fins``)
+    qui finissent à sa date ``dates`` ou après : les mois d'une somme où une
+    pension a commencé. Une recherche dichotomique par personne, quel que soit
+    le nombre de mois."""
+    fins_triees = np.sort(np.array(fins, dtype=JOUR))
+    return len(fins_triees) - np.searchsorted(fins_triees, np.asarray(dates).astype(JOUR, copy=False), side="left")
+
+
 #: Séries déjà lues : id du paramètre → (liste de valeurs lue, dates, valeurs).
 _SERIES: dict[int, tuple[list, np.ndarray, np.ndarray]] = {}
 

@@ -29,6 +29,7 @@ from openfisca_invalidite.commons import (
     fin,
     fixe,
     indice_mois,
+    nombre_de_mois_depuis,
     parametres_historiques,
     revalorisation_depuis,
     une_fois,
@@ -156,12 +157,17 @@ def _sommer_sur_les_mois(
             total += np.where((effet[lignes_personnes] <= fin(m)) & verse, montant, 0.0)
         return total
     effet = effet[qui]
-    total = np.zeros(qui.size, dtype=np.float64)
+    # Les mois de même clé ont les mêmes montants (le même tableau) : comptés une fois,
+    # multipliés par le nombre de ces mois à partir de la date d'effet.
+    fins_par_montants: dict[int, tuple[tuple[np.ndarray, np.ndarray], list[np.datetime64]]] = {}
     for m in mois:
-        montant, verse = une_fois(
+        montants = une_fois(
             individu, (regime.name, *cle_du_mois(m)), lambda m=m: montants_du_mois(m, membres), *entrees, membres
         )
-        total += np.where((effet <= fin(m)) & verse[lignes], montant[lignes], 0.0)
+        fins_par_montants.setdefault(id(montants), (montants, []))[1].append(fin(m))
+    total = np.zeros(qui.size, dtype=np.float64)
+    for (montant, verse), fins in fins_par_montants.values():
+        total += np.where(verse[lignes], montant[lignes] * nombre_de_mois_depuis(effet, fins), 0.0)
     return total
 
 

@@ -17,6 +17,7 @@ from openfisca_invalidite.commons import (
     deja_calcule,
     fin,
     fixe,
+    nombre_de_mois_depuis,
     parametres_historiques,
     revalorisation_depuis,
     une_fois,
@@ -60,10 +61,15 @@ def pension_commencee(individu: Population, period: Period) -> np.ndarray:
     tableau (les dates sont fixes : l'ensemble ne fait que croître), ce qui
     permet aux calculs qui en dépendent d'être relus (:func:`une_fois`)."""
     date_liquidation = fixe(individu, "date_liquidation_pension_invalidite", period)
-    commencee = date_liquidation <= fin(period)
-    return une_fois(
-        individu, ("pension_commencee", int(np.count_nonzero(commencee))), lambda: commencee, date_liquidation
-    )
+
+    def du_mois() -> np.ndarray:
+        commencee = date_liquidation <= fin(period)
+        return une_fois(
+            individu, ("pension_commencee", int(np.count_nonzero(commencee))), lambda: commencee, date_liquidation
+        )
+
+    # Lu par plusieurs variables du même mois : comparé une fois par mois.
+    return valeur_gardee(individu, ("pension_commencee", period), du_mois)
 
 
 def salaire_annuel_moyen_des_pensions_commencees(
@@ -240,10 +246,16 @@ def pensions_de_la_section_3(
     date_liquidation = individu("date_liquidation_pension_invalidite", period)
     if qui is not None:
         date_liquidation, classe = date_liquidation[qui], classe[qui]
-    total = np.zeros(date_liquidation.shape, dtype=np.float64)
+    # Les mois de mêmes paramètres ont le même montant (le même tableau) : il est compté
+    # une fois, multiplié par le nombre de ces mois où la pension a commencé.
+    fins_par_montant: dict[int, tuple[np.ndarray, list[np.datetime64]]] = {}
     for m in mois:
         montant = montants(m)
-        total += np.where((date_liquidation <= fin(m)) & classe, montant if qui is None else montant[qui], 0.0)
+        fins_par_montant.setdefault(id(montant), (montant, []))[1].append(fin(m))
+    total = np.zeros(date_liquidation.shape, dtype=np.float64)
+    for montant, fins in fins_par_montant.values():
+        mois_dus = nombre_de_mois_depuis(date_liquidation, fins)
+        total += np.where(classe, (montant if qui is None else montant[qui]) * mois_dus, 0.0)
     return total
 
 
