@@ -20,6 +20,7 @@ from openfisca_invalidite.commons import (
     nombre_de_mois_depuis,
     parametres_historiques,
     revalorisation_depuis,
+    si,
     une_fois,
     valeur_gardee,
     valeurs_datees,
@@ -82,7 +83,7 @@ def salaire_annuel_moyen_des_pensions_commencees(
     sam = une_fois(
         individu,
         "salaire_annuel_moyen",
-        lambda: np.where(commencee, salaire_annuel_moyen_a_la_liquidation, 0.0),
+        lambda: si(commencee, salaire_annuel_moyen_a_la_liquidation, 0.0),
         commencee,
         salaire_annuel_moyen_a_la_liquidation,
     )
@@ -242,7 +243,7 @@ def pensions_de_la_section_3(
         (m,) = mois
         commencee = pension_commencee(individu, m)
         due = une_fois(individu, "pension_due", lambda: commencee & classe, commencee, classe)
-        return np.where(due, montants(m), 0.0)
+        return si(due, montants(m), 0.0)
     date_liquidation = individu("date_liquidation_pension_invalidite", period)
     if qui is not None:
         date_liquidation, classe = date_liquidation[qui], classe[qui]

@@ -18,6 +18,7 @@ from openfisca_invalidite.commons import (
     parametres_historiques,
     revalorisation_depuis,
     revalorisation_des_salaires,
+    si,
     une_fois,
     valeur_au_premier_janvier,
     valeurs_datees,
@@ -185,9 +186,7 @@ class pension_invalidite_seuil_cumul(VariableEnDoublePrecision):
             individu, (*cle, "commencee"), lambda: seuil(sam_a_la_liquidation), *fixes, sam_a_la_liquidation
         )
         pas_commence = une_fois(individu, (*cle, "pas_commencee"), seuil, *fixes)  # SAM 0 : le 2° seul
-        return une_fois(
-            individu, (*cle, "mois"), lambda: np.where(commencee, commence, pas_commence), commencee, commence
-        )
+        return une_fois(individu, (*cle, "mois"), lambda: si(commencee, commence, pas_commence), commencee, commence)
 
 
 class revenus_cumul_pension_invalidite(Variable):

@@ -11,7 +11,7 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import au_centime, une_fois
+from openfisca_invalidite.commons import au_centime, si, une_fois
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.montants_regimes import (
     bareme_msa_non_salarie,
@@ -163,7 +163,7 @@ class pension_invalidite_avant_cumul(Variable):
 
     def formula(individu, period, parameters):
         eligible = individu("pension_invalidite_eligible", period)
-        return np.where(
+        return si(
             eligible,
             selon_regime(
                 individu,

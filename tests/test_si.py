@@ -1,0 +1,56 @@
+"""Le choix sans branchement de openfisca_invalidite.commons.si : exactement
+``np.where`` (mêmes bits, même type), y compris pour les valeurs non finies
+et le signe de zéro ; et le calendrier en entiers de ``annee`` / ``indice_mois``
+/ ``jour_du_mois`` égal à la conversion de numpy."""
+
+import numpy as np
+import pytest
+
+from openfisca_invalidite.commons import annee, indice_mois, jour_du_mois, si
+
+SPECIAUX = [np.nan, np.inf, -np.inf, -0.0, 0.0, -1.5, 1e-45]
+
+
+def _tableaux(type_reel):
+    generateur = np.random.default_rng(7)
+    alors = ((generateur.random(4000) - 0.5) * 1e5).astype(type_reel)
+    sinon = (generateur.random(4000) * 1e5).astype(type_reel)
+    alors[: len(SPECIAUX)] = SPECIAUX
+    sinon[len(SPECIAUX) : 2 * len(SPECIAUX)] = SPECIAUX
+    condition = generateur.random(4000) < 0.5
+    return condition, alors, sinon
+
+
+@pytest.mark.parametrize("type_reel", [np.float32, np.float64])
+@pytest.mark.parametrize("sinon_nul", [0.0, 0, None])
+def test_si_est_np_where_bit_pour_bit(type_reel, sinon_nul):
+    condition, alors, sinon = _tableaux(type_reel)
+    sinon = sinon if sinon_nul is None else sinon_nul
+    obtenu, attendu = si(condition, alors, sinon), np.where(condition, alors, sinon)
+    assert obtenu.dtype == attendu.dtype
+    assert obtenu.shape == attendu.shape
+    assert np.array_equal(obtenu.view(np.uint8), attendu.view(np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("condition", "alors", "sinon"),
+    [
+        (np.array([True, False]), np.array([1, 2]), 0),  # entiers
+        (np.array([True, False]), np.array([1.5, 2.5]), 3.0),  # autre valeur que 0
+        (np.array([True, False]), np.array([1.5, 2.5], dtype=np.float32), np.array([1.0, 2.0])),  # types différents
+        (np.array([1, 0]), np.array([1.5, 2.5]), 0.0),  # condition non booléenne
+        (np.array([True, False]), 1.5, 0.0),  # scalaire
+    ],
+)
+def test_si_autres_cas_comme_np_where(condition, alors, sinon):
+    obtenu, attendu = si(condition, alors, sinon), np.where(condition, alors, sinon)
+    assert obtenu.dtype == attendu.dtype
+    assert np.array_equal(obtenu, attendu)
+
+
+def test_calendrier_en_entiers_egal_a_numpy():
+    jours = np.arange(-700_000, 2_900_000, 13).astype("datetime64[D]")
+    assert np.array_equal(annee(jours), jours.astype("datetime64[Y]").astype(np.int64) + 1970)
+    assert np.array_equal(indice_mois(jours), jours.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
+    premier_du_mois = jours.astype("datetime64[M]").astype("datetime64[D]")
+    assert np.array_equal(jour_du_mois(jours), (jours - premier_du_mois).astype(np.int64) + 1)
