@@ -6,7 +6,13 @@ import numpy as np
 from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
-from openfisca_invalidite.commons import ANNEE_SANS_ARRET, JOUR, annee, parametres_historiques, valeurs_datees
+from openfisca_invalidite.commons import (
+    ANNEE_SANS_ARRET,
+    annee,
+    parametres_historiques,
+    rang_des_dates,
+    valeurs_datees,
+)
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import articles
 from openfisca_invalidite.validation import EntreeInvalide
@@ -68,6 +74,4 @@ class rang_revalorisation_pension_a_la_liquidation(Variable):
     def formula(individu, period):
         coefficients = parametres_historiques(individu).pension_invalidite.revalorisation.coefficient_pensions
         dates, _ = valeurs_datees(coefficients)
-        return np.searchsorted(
-            dates, individu("date_liquidation_pension_invalidite", period).astype(JOUR), side="right"
-        )
+        return rang_des_dates(dates, individu("date_liquidation_pension_invalidite", period), side="right")

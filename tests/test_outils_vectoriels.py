@@ -1,12 +1,13 @@
-"""Le choix sans branchement de openfisca_invalidite.commons.si : exactement
-``np.where`` (mêmes bits, même type), y compris pour les valeurs non finies
-et le signe de zéro ; et le calendrier en entiers de ``annee`` / ``indice_mois``
-/ ``jour_du_mois`` égal à la conversion de numpy."""
+"""Outils vectoriels rapides de openfisca_invalidite.commons, égaux à numpy :
+``si`` est exactement ``np.where`` (mêmes bits, même type, valeurs non finies
+et signe de zéro compris) ; ``rang_des_dates`` est ``np.searchsorted`` ; le
+calendrier en entiers de ``annee``, ``indice_mois`` et ``jour_du_mois`` est la
+conversion de numpy."""
 
 import numpy as np
 import pytest
 
-from openfisca_invalidite.commons import annee, indice_mois, jour_du_mois, si
+from openfisca_invalidite.commons import annee, indice_mois, jour_du_mois, rang_des_dates, si
 
 SPECIAUX = [np.nan, np.inf, -np.inf, -0.0, 0.0, -1.5, 1e-45]
 
@@ -54,3 +55,19 @@ def test_calendrier_en_entiers_egal_a_numpy():
     assert np.array_equal(indice_mois(jours), jours.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
     premier_du_mois = jours.astype("datetime64[M]").astype("datetime64[D]")
     assert np.array_equal(jour_du_mois(jours), (jours - premier_du_mois).astype(np.int64) + 1)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("taille", [10, 5000])
+def test_rang_des_dates_egal_a_searchsorted(side, taille):
+    generateur = np.random.default_rng(3)
+    dates_triees = np.sort(np.datetime64("1990-01-01") + generateur.integers(0, 12_000, 40)).astype("datetime64[D]")
+    dates = (np.datetime64("1985-01-01") + generateur.integers(0, 16_000, taille)).astype("datetime64[D]")
+    dates[: len(dates_triees) // 4] = dates_triees[::4]  # des dates égales aux dates d'effet
+    attendu = np.searchsorted(dates_triees, dates, side=side)
+    assert np.array_equal(rang_des_dates(dates_triees, dates, side=side), attendu)
+    # une date NaT, ou des dates trop éloignées pour une table : la recherche directe, mêmes rangs
+    dates[-1] = np.datetime64("NaT")
+    assert np.array_equal(rang_des_dates(dates_triees, dates, side=side), np.searchsorted(dates_triees, dates, side))
+    dates[-1] = np.datetime64("9999-12-31")
+    assert np.array_equal(rang_des_dates(dates_triees, dates, side=side), np.searchsorted(dates_triees, dates, side))
