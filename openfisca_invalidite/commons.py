@@ -531,6 +531,10 @@ def le_meme(population: Population, nom: str, tableau: np.ndarray, *, gardes: in
     return tableau
 
 
+#: Au-delà de cette étendue de générations (AAAAMM), :func:`bareme_par_generation` évalue chaque personne.
+_GENERATIONS_DE_LA_TABLE = 200_000
+
+
 def bareme_par_generation(
     individu: Population, period: Period, bareme: object, dtype: np.dtype | type | None = None
 ) -> np.ndarray:
@@ -541,7 +545,19 @@ def bareme_par_generation(
     qu'OpenFisca garde le tableau tel quel."""
     cle = ("bareme_par_generation", type(bareme).__name__, tuple(bareme.thresholds), tuple(bareme.amounts), dtype)
     generation = fixe(individu, "generation", period)
-    return une_fois(individu, cle, lambda: np.asarray(bareme.calc(generation), dtype=dtype), generation)
+
+    def calcul() -> np.ndarray:
+        # Le barème évalué pour chaque génération AAAAMM de l'étendue présente (une table),
+        # puis lu pour chaque personne : il n'est pas évalué personne par personne.
+        if generation.size < _PETIT_TABLEAU:
+            return np.asarray(bareme.calc(generation), dtype=dtype)
+        premiere, derniere = int(generation.min()), int(generation.max())
+        if derniere - premiere > _GENERATIONS_DE_LA_TABLE:
+            return np.asarray(bareme.calc(generation), dtype=dtype)
+        table = np.asarray(bareme.calc(np.arange(premiere, derniere + 1)), dtype=dtype)
+        return table[generation - premiere]
+
+    return une_fois(individu, cle, calcul, generation)
 
 
 def date_naissance_verifiee(individu: Population, period: Period) -> np.ndarray:

@@ -56,6 +56,17 @@ def verifier(
     valeurs = np.asarray(valeurs)
     if valeurs.dtype.kind not in "fiu":
         return
+    if valeurs.size:
+        # Le cas courant, toutes les valeurs admises, se voit à la plus petite et à la plus
+        # grande (une valeur non finie les rend non finies) : sans tableau par personne.
+        plus_petite, plus_grande = valeurs.min(), valeurs.max()
+        if (
+            np.isfinite(plus_petite)
+            and np.isfinite(plus_grande)
+            and (minimum is None or plus_petite >= minimum)
+            and (maximum is None or plus_grande <= maximum)
+        ):
+            return
     hors = ~np.isfinite(valeurs) if valeurs.dtype.kind == "f" else np.zeros(valeurs.shape, dtype=bool)
     if hors.any():
         indices = np.flatnonzero(hors)
