@@ -31,11 +31,12 @@ def taux_de_la_tranche(tranche, bareme):
     depuis 2019 (III bis de L136-8) : avant, personne n'est dans cette tranche."""
     tranches = tranche.possible_values
     median = getattr(bareme, "taux_median", None)
-    return np.select(
-        [tranche == tranches.taux_reduit, tranche == tranches.taux_intermediaire, tranche == tranches.taux_plein],
-        [bareme.taux_reduit, 0.0 if median is None else median, bareme.taux_normal],
-        0.0,
-    )
+    # Une table des taux par tranche (0 pour les autres), lue au code de la tranche de chacun.
+    taux = np.zeros(len(tranches), dtype=np.float64)
+    taux[tranches.taux_reduit.index] = bareme.taux_reduit
+    taux[tranches.taux_intermediaire.index] = 0.0 if median is None else median
+    taux[tranches.taux_plein.index] = bareme.taux_normal
+    return taux[np.asarray(tranche)]
 
 
 def csg_pension(individu, period, parameters, part):

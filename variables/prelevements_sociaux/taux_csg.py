@@ -154,6 +154,8 @@ class taux_csg_remplacement(Variable):
         pension = individu("pension_invalidite", period) > 0
         connu = rfr >= 0
         _exiger_rfr(individu, assujetti & pension & ~connu, period.n_2, period)
+        # La tranche de chaque personne, par son code (index) : OpenFisca la range sans
+        # passer par un objet Python par personne.
         tranches = TauxCsgRemplacement
         return np.select(
             [
@@ -162,8 +164,8 @@ class taux_csg_remplacement(Variable):
                 rfr <= seuil_zone(seuils.exoneration, zone, parts),  # L136-1-2 II 1°, « n'excède pas »
                 rfr < seuil_zone(seuils.taux_reduit, zone, parts),  # L136-8 III 2°, « sont inférieurs à »
             ],
-            [tranches.exonere, tranches.non_renseigne, tranches.exonere, tranches.taux_reduit],
-            tranches.taux_plein,  # L136-8 II 2°
+            [tranches.exonere.index, tranches.non_renseigne.index, tranches.exonere.index, tranches.taux_reduit.index],
+            tranches.taux_plein.index,  # L136-8 II 2°
         )
 
     def formula_2019_01_01(individu, period, parameters):
@@ -188,15 +190,17 @@ class taux_csg_remplacement(Variable):
         sous_median = rfr_n_2 < seuil_par_parts(
             median.premiere_part, median.demi_part, median.demi_part, parts_n_2
         )  # III bis 2°, « sont inférieurs à » ; pas de montant propre à l'outre-mer
+        # La tranche de chaque personne, par son code (index) : OpenFisca la range sans
+        # passer par un objet Python par personne.
         tranches = TauxCsgRemplacement
         return np.select(
             [~assujetti, ~connu, exonere, reduit_n_2 | reduit_n_3, sous_median],
             [
-                tranches.exonere,
-                tranches.non_renseigne,
-                tranches.exonere,
-                tranches.taux_reduit,
-                tranches.taux_intermediaire,
+                tranches.exonere.index,
+                tranches.non_renseigne.index,
+                tranches.exonere.index,
+                tranches.taux_reduit.index,
+                tranches.taux_intermediaire.index,
             ],
-            tranches.taux_plein,  # L136-8 II 2°
+            tranches.taux_plein.index,  # L136-8 II 2°
         )
