@@ -39,6 +39,30 @@ class MoyenneDesMeilleuresAnnees(NamedTuple):
     annees_comptees: np.ndarray
 
 
+#: Personnes par sous-bloc de :func:`_somme_des_meilleures` (années × personnes : 800 ko sur 50 ans).
+SOUS_BLOC = 2048
+
+
+def _somme_des_meilleures(valeurs: np.ndarray, nombre: int) -> np.ndarray:
+    """Somme des ``nombre`` plus grandes valeurs de chaque colonne de ``valeurs``
+    (années × personnes), en float64 : ``np.partition(valeurs, …, axis=0)[-nombre:]``
+    sommé ligne après ligne. Par sous-blocs de personnes, les années de chacune
+    contiguës (la sélection lit alors des années qui se suivent en mémoire, et
+    non une année par ligne du tableau) ; la sélection et l'ordre de la somme
+    sont les mêmes : le même résultat, au bit près."""
+    annees, personnes = valeurs.shape
+    somme = np.empty(personnes, dtype=np.float64)
+    for debut in range(0, personnes, SOUS_BLOC):
+        bloc = np.ascontiguousarray(valeurs[:, debut : debut + SOUS_BLOC].T)
+        bloc.partition(annees - nombre, axis=1)
+        meilleures = bloc[:, annees - nombre :]
+        somme_du_bloc = meilleures[:, 0].copy()
+        for rang in range(1, nombre):
+            somme_du_bloc += meilleures[:, rang]
+        somme[debut : debut + SOUS_BLOC] = somme_du_bloc
+    return somme
+
+
 def moyenne_des_meilleures_annees(
     annees: Sequence[int],
     nombre_retenu: np.ndarray,
@@ -81,10 +105,10 @@ def moyenne_des_meilleures_annees(
         valeur *= revalorisation(annee)
         valeur *= compte  # 0 pour une année qui ne compte pas (les valeurs sont finies et positives)
         comptees += compte
-    meilleures = np.partition(valeurs, valeurs.shape[0] - plus_grand, axis=0)[-plus_grand:]
     if (nombre_retenu == plus_grand).all():
-        somme = meilleures.sum(axis=0, dtype=np.float64)
+        somme = _somme_des_meilleures(valeurs, plus_grand)
     else:  # nombre d'années différent selon la personne : somme des k premières
+        meilleures = np.partition(valeurs, valeurs.shape[0] - plus_grand, axis=0)[-plus_grand:]
         cumul = np.cumsum(np.sort(meilleures, axis=0)[::-1], axis=0, dtype=np.float64)
         somme = np.take_along_axis(cumul, np.maximum(nombre_retenu - 1, 0)[np.newaxis, :], axis=0)[0]
         somme = np.where(nombre_retenu > 0, somme, 0.0)

@@ -2,12 +2,14 @@
 ``si`` est exactement ``np.where`` (mêmes bits, même type, valeurs non finies
 et signe de zéro compris) ; ``rang_des_dates`` est ``np.searchsorted`` ; le
 calendrier en entiers de ``annee``, ``indice_mois`` et ``jour_du_mois`` est la
-conversion de numpy."""
+conversion de numpy ; la somme des meilleures années par sous-blocs est celle
+de ``np.partition`` sur toutes les personnes, au bit près."""
 
 import numpy as np
 import pytest
 
 from openfisca_invalidite.commons import annee, indice_mois, jour_du_mois, rang_des_dates, si
+from openfisca_invalidite.salaire_moyen import _somme_des_meilleures
 
 SPECIAUX = [np.nan, np.inf, -np.inf, -0.0, 0.0, -1.5, 1e-45]
 
@@ -71,3 +73,13 @@ def test_rang_des_dates_egal_a_searchsorted(side, taille):
     assert np.array_equal(rang_des_dates(dates_triees, dates, side=side), np.searchsorted(dates_triees, dates, side))
     dates[-1] = np.datetime64("9999-12-31")
     assert np.array_equal(rang_des_dates(dates_triees, dates, side=side), np.searchsorted(dates_triees, dates, side))
+
+
+@pytest.mark.parametrize("nombre", [1, 3, 10, 40])
+def test_somme_des_meilleures_annees_au_bit_pres(nombre):
+    generateur = np.random.default_rng(5)
+    # 40 années × 5 000 personnes, des années nulles (hors fenêtre) et des salaires égaux
+    valeurs = np.round(generateur.random((40, 5000)) * 50_000, 2) * (generateur.random((40, 5000)) < 0.6)
+    valeurs[:, :100] = 12_345.67
+    attendu = np.partition(valeurs, valeurs.shape[0] - nombre, axis=0)[-nombre:].sum(axis=0, dtype=np.float64)
+    assert np.array_equal(_somme_des_meilleures(valeurs, nombre), attendu)
