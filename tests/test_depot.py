@@ -32,7 +32,7 @@ TRACES = {
     "hash de commit": r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b",
     "historique": r"(?i)corrigée? depuis|fixed since|\bsessions?\b",
 }
-EXTENSIONS_TEXTE = {".py", ".yaml", ".yml", ".md", ".toml", ".txt", ".json", ".cfg", ".in", ""}
+EXTENSIONS_TEXTE = {".py", ".yaml", ".yml", ".md", ".toml", ".txt", ".json", ".cfg", ".in", ".ipynb", ".csv", ""}
 
 NOM_MAX = 200  # caractères : un titre sur une ligne
 LIGNE_DESCRIPTION_MAX = 130  # caractères par ligne de description : une étape de la dérivation
