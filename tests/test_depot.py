@@ -78,8 +78,9 @@ def test_rien_ne_pointe_hors_du_depot():
 @pytest.mark.parametrize(
     ("texte", "quoi"),
     [
-        ("voir ../shared/reference/regles.md", "dossier partagé"),
-        ("/work/main/docs", "chemin de la machine"),
+        # Écrits en deux morceaux : ce fichier ne doit pas lui-même pointer hors du dépôt.
+        ("voir ../" + "shared/reference/regles.md", "dossier partagé"),
+        ("/" + "work/main/docs", "chemin de la machine"),
         ("d'après baremes.md § 4", "note de travail"),
         ("Objectifs de l'issue 5", "numéro d'issue"),
         ("(Issue #12)", "numéro d'issue"),
