@@ -470,7 +470,8 @@ def _conjoints(
             "famille_id": qui.astype(np.int64),
             "role_famille": "conjoint",
             "date_naissance": np.minimum(naissance[qui] + ecart, debut_mois - np.timedelta64(18 * 366, "D")),
-            "date_debut_invalidite": np.datetime64("NaT", "D"),
+            # Un tableau de jours (non un NaT seul) : la colonne a le type de celle des pensionnés.
+            "date_debut_invalidite": np.full(c, np.datetime64("NaT", "D")),
             "categorie_invalidite": "non_classe",
             "reduction_capacite_travail": 0.0,
             "duree_immatriculation": rng.integers(0, 480, c),
