@@ -181,10 +181,25 @@ def comparer(
         valider=False,
         **options,
     )
+    return _comparaison(ajouter_gains(personnes), periode, nombre_mois, groupes, decile_de, execution, avertissements)
+
+
+def _comparaison(  # noqa: PLR0917 — ce que la comparaison rassemble
+    personnes: pd.DataFrame,
+    periode: object,
+    nombre_mois: int,
+    groupes: Sequence[str],
+    decile_de: str | None,
+    execution: dict,
+    avertissements: list,
+    personnes_ecrites: Path | None = None,
+) -> Comparaison:
+    """Les tables (agrégats, écarts des réformes, déciles) des résultats par
+    personne, vérifiées finies, rassemblées en une :class:`Comparaison`."""
     tables = analyser(personnes, nombre_mois, groupes, decile_de)
     verifier_fini(tables)
     return Comparaison(
-        personnes=ajouter_gains(personnes),
+        personnes=personnes,
         agregats=tables["agregats"],
         ecarts=tables["ecarts_reformes"],
         periode=str(periode),
@@ -192,6 +207,7 @@ def comparer(
         deciles=tables["deciles"],
         execution=execution,
         avertissements=avertissements,
+        personnes_ecrites=personnes_ecrites,
     )
 
 
@@ -306,18 +322,8 @@ def comparer_par_morceaux(
     ecrivain.close()
     personnes = pq.read_table(chemin, columns=_colonnes_des_tables(chemin, groupes, decile_de)).to_pandas()
     nombre_mois = nombre_mois or len(mois)
-    tables = analyser(personnes, nombre_mois, groupes, decile_de)
-    verifier_fini(tables)
-    return Comparaison(
-        personnes=personnes,
-        agregats=tables["agregats"],
-        ecarts=tables["ecarts_reformes"],
-        periode=str(periode),
-        nombre_mois=nombre_mois,
-        deciles=tables["deciles"],
-        execution=execution,
-        avertissements=avertissements,
-        personnes_ecrites=chemin,
+    return _comparaison(
+        personnes, periode, nombre_mois, groupes, decile_de, execution, avertissements, personnes_ecrites=chemin
     )
 
 
