@@ -14,6 +14,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from openfisca_invalidite import (
     entities,
+    validation,
     web_api,  # noqa: F401 — durcit l'API web (docs/web_api.md)
 )
 
@@ -60,6 +61,8 @@ class CountryTaxBenefitSystem(TaxBenefitSystem):
         return {**super().get_package_metadata(), "location": str(VARIABLES_DIR.parent)}
 
     def __init__(self) -> None:
+        # Booléens, énumérations et dates contrôlés avant leur conversion (docs/web_api.md, « Valeurs admises »).
+        validation.installer()
         super().__init__(entities.entities)
         self.add_variables_from_directory(str(VARIABLES_DIR))
         self.load_parameters(str(PARAMETERS_DIR))

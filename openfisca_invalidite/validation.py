@@ -3,20 +3,41 @@ message qui nomme la variable, la personne et la période.
 
 L'erreur dérive de ``SituationParsingError`` : l'API web OpenFisca la rend en
 réponse 400 (et non 500), et l'API Python la lève telle quelle.
+
+Deux sortes de contrôles :
+
+* le domaine d'une variable numérique (``entree_bornee``, posé variable par
+  variable dans ``variables/``) ;
+* le type des booléens, énumérations et dates (``installer``), pour toutes
+  les variables du paquet, données ou calculées. OpenFisca-Core convertit une
+  valeur saisie par numpy avant tout ``set_input`` : la chaîne ``"false"``
+  devient ``True`` (chaîne non vide), un entier hors de l'énumération devient
+  un code sans membre, ``"0000-01-01"`` une date. Le contrôle se fait donc là
+  où arrive la valeur brute : ``Variable.check_set_value`` (chaque valeur
+  d'une situation JSON, YAML ou d'un dictionnaire Python) et
+  ``Holder.set_input`` (tableaux de l'API Python, dont ceux du moteur de
+  population). Les valeurs admises sont décrites dans docs/web_api.md
+  (« Valeurs admises »).
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 from openfisca_core.errors import SituationParsingError
+from openfisca_core.holders import Holder
+from openfisca_core.indexed_enums import Enum, EnumArray, EnumEncodingError, EnumMemberNotFoundError
+from openfisca_core.variables import Variable
+
+from openfisca_invalidite import entities
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from numpy.typing import ArrayLike
-    from openfisca_core.holders import Holder
     from openfisca_core.periods import Period
     from openfisca_core.populations import Population
 
@@ -25,6 +46,26 @@ if TYPE_CHECKING:
 
 #: Personnes nommées dans le message d'une entrée refusée ; au-delà : « et N autres ».
 PERSONNES_NOMMEES = 5
+
+#: Première et dernière dates admises pour une date (naissance, arrêt de travail,
+#: date d'effet…) : né avant 1900, on aurait plus de 115 ans en 2015, premier mois
+#: couvert par les tests du modèle ; une année hors de 1900-2100 est une faute de
+#: frappe (« 0025 », « 20225 »). Les fichiers de population admettent les mêmes années.
+DATE_MINIMUM = np.datetime64("1900-01-01", "D")
+DATE_MAXIMUM = np.datetime64("2100-12-31", "D")
+#: « Pas de date » : valeur par défaut de date_debut_invalidite et de
+#: date_effet_pension_invalidite (aucun arrêt, aucune date d'effet), admise telle quelle.
+DATE_SANS_EVENEMENT = np.datetime64("9999-12-31", "D")
+#: (date antérieure, date postérieure) d'une même personne : quand les deux sont
+#: données, la seconde ne peut précéder la première (un arrêt de travail avant la
+#: naissance). La date d'effet, elle, ne peut précéder l'arrêt : contrôlé par
+#: date_liquidation_pension_invalidite.
+DATES_ORDONNEES = (("date_naissance", "date_debut_invalidite"),)
+#: Caractères d'une valeur reçue cités dans un message (une chaîne d'un mégaoctet n'y est pas recopiée).
+LONGUEUR_CITEE = 40
+
+_TYPES_CONTROLES = (bool, Enum, datetime.date)
+_MARQUE = "_controle_par_openfisca_invalidite"
 
 
 class EntreeInvalide(SituationParsingError):
@@ -114,3 +155,268 @@ def entree_bornee(
         return holder._set(period, tableau)  # noqa: SLF001
 
     return set_input
+
+
+def _citer(valeur: object) -> str:
+    try:
+        texte = str(valeur)
+    except ValueError:  # entier de plus de 4 300 chiffres
+        return "un entier démesuré"
+    return texte if len(texte) <= LONGUEUR_CITEE else texte[:LONGUEUR_CITEE] + "…"
+
+
+def _decrire(valeur: object) -> str:
+    """La valeur reçue, telle qu'elle était écrite (JSON ou YAML)."""
+    if isinstance(valeur, str):
+        return f"la chaîne « {_citer(valeur)} »"
+    if isinstance(valeur, bool | np.bool_):
+        return f"le booléen {'true' if valeur else 'false'}"
+    if isinstance(valeur, int | float | np.number):
+        return f"le nombre {_citer(valeur)}"
+    if isinstance(valeur, list | tuple):
+        return "une liste"
+    if isinstance(valeur, dict):
+        return "un objet"
+    return f"une valeur de type {type(valeur).__name__} (« {_citer(valeur)} »)"
+
+
+def _decrire_tableau(tableau: np.ndarray) -> str:
+    if tableau.size == 1:
+        return _decrire(tableau.reshape(-1)[0].item() if tableau.dtype != object else tableau.reshape(-1)[0])
+    return f"un tableau de type {tableau.dtype} (première valeur « {_citer(tableau.reshape(-1)[0])} »)"
+
+
+def _noms(variable: Variable) -> list[str]:
+    return list(variable.possible_values.__members__)
+
+
+def _date_iso(texte: str) -> bool:
+    """``AAAA-MM-JJ`` d'un jour qui existe : numpy lirait aussi « 2021 » (1er janvier) ou « today »."""
+    try:
+        return str(np.datetime64(texte, "D")) == texte
+    except ValueError:
+        return False
+
+
+def controler_saisie(variable: Variable, valeur: object) -> None:
+    """Une valeur d'une situation (JSON de l'API web, YAML des tests, dictionnaire
+    Python), avant qu'OpenFisca la convertisse ; ``ValueError`` sinon, que le
+    constructeur de simulation rend en ``SituationParsingError`` au chemin
+    entité/identifiant/variable/période."""
+    if variable.value_type is bool:
+        if not isinstance(valeur, bool | np.bool_):
+            msg = f"{variable.name} : booléen attendu (true ou false), reçu {_decrire(valeur)}."
+            raise ValueError(msg)
+    elif variable.value_type is Enum:
+        if not isinstance(valeur, str) or valeur not in variable.possible_values.__members__:
+            msg = (
+                f"{variable.name} : {_decrire(valeur)} n'est pas une valeur admise ; "
+                f"écrire le nom de l'une de : {', '.join(_noms(variable))}."
+            )
+            raise ValueError(msg)
+    elif variable.value_type is datetime.date:
+        iso = _date_iso(valeur) if isinstance(valeur, str) else isinstance(valeur, datetime.date | np.datetime64)
+        if not iso or isinstance(valeur, datetime.datetime):
+            msg = f"{variable.name} : date AAAA-MM-JJ attendue (jour existant), reçu {_decrire(valeur)}."
+            raise ValueError(msg)
+
+
+def _refuser(holder: Holder, period: Period | str, indices: np.ndarray, message: str) -> EntreeInvalide:
+    return EntreeInvalide(holder.population, holder.variable.name, period, indices, message)
+
+
+def _controler_booleens(holder: Holder, period: Period | str, tableau: np.ndarray, *, saisie: bool) -> None:
+    if tableau.dtype != np.bool_:
+        attendu = (
+            "booléen attendu (true ou false)" if saisie else "booléens attendus (en numpy, un tableau de type bool)"
+        )
+        raise _refuser(holder, period, np.arange(tableau.size), f"{attendu}, reçu {_decrire_tableau(tableau)}")
+
+
+def _controler_codes(holder: Holder, period: Period | str, tableau: np.ndarray, *, saisie: bool) -> None:
+    """Codes d'une énumération : un ``EnumArray`` de la même énumération, ou (API
+    numpy) des entiers, chacun le rang d'un membre. Des noms sont codés par OpenFisca."""
+    variable = holder.variable
+    possibles = variable.possible_values
+    if isinstance(tableau, EnumArray):
+        if tableau.possible_values is not possibles:
+            nom = getattr(tableau.possible_values, "__name__", tableau.possible_values)
+            raise _refuser(
+                holder,
+                period,
+                np.arange(tableau.size),
+                f"codes de {nom} donnés pour l'énumération {possibles.__name__}",
+            )
+    elif tableau.dtype.kind in "biufc" and (saisie or tableau.dtype.kind not in "iu"):
+        raise _refuser(
+            holder,
+            period,
+            np.arange(tableau.size),
+            f"nom attendu (l'un de : {', '.join(_noms(variable))}), reçu {_decrire_tableau(tableau)}",
+        )
+    elif tableau.dtype.kind not in "iu":
+        return  # noms ou membres : OpenFisca les code (voir noms_inconnus)
+    codes = tableau.view(np.ndarray)
+    if codes.size == 0 or (codes.min() >= 0 and codes.max() < len(possibles)):
+        return
+    hors = (codes < 0) | (codes >= len(possibles))
+    indices = np.flatnonzero(hors)
+    raise _refuser(
+        holder,
+        period,
+        indices,
+        f"code {codes.reshape(-1)[indices[0]]} hors de l'énumération (0 à {len(possibles) - 1} : "
+        f"{', '.join(_noms(variable))})",
+    )
+
+
+def noms_inconnus(holder: Holder, period: Period | str, valeurs: ArrayLike) -> EntreeInvalide:
+    """L'erreur d'OpenFisca quand il ne sait coder une valeur d'énumération, redite
+    en nommant les personnes (cherchées seulement une fois l'erreur survenue)."""
+    tableau = np.asarray(valeurs).reshape(-1)
+    noms = _noms(holder.variable)
+    indices = np.flatnonzero(~np.isin(tableau.astype(str), noms)) if tableau.dtype.kind in "UO" else np.arange(0)
+    if indices.size == 0:
+        indices = np.arange(tableau.size)
+    return _refuser(
+        holder,
+        period,
+        indices,
+        f"« {_citer(tableau[indices[0]])} » n'est pas une valeur admise (l'une de : {', '.join(noms)})",
+    )
+
+
+def _controler_dates(holder: Holder, period: Period | str, tableau: np.ndarray) -> np.ndarray:
+    """Dates lues (``datetime64[D]``) : AAAA-MM-JJ, entre DATE_MINIMUM et DATE_MAXIMUM
+    (ou DATE_SANS_EVENEMENT), dans l'ordre de DATES_ORDONNEES."""
+    if tableau.dtype.kind == "M":
+        dates = tableau.astype("datetime64[D]", copy=False)
+    elif tableau.dtype.kind in "UO":
+        try:
+            dates = tableau.astype("datetime64[D]")
+        except (ValueError, TypeError, OverflowError):
+            dates = None
+        # Relue, la date doit redonner le texte : « 2021 » (lu 1er janvier) ou une heure sont refusés.
+        mal_ecrites = np.ones(tableau.shape, dtype=bool) if dates is None else dates.astype(str) != tableau.astype(str)
+        if mal_ecrites.any():
+            indices = np.flatnonzero(mal_ecrites)
+            raise _refuser(
+                holder,
+                period,
+                indices,
+                f"date AAAA-MM-JJ attendue (jour existant), reçu « {_citer(tableau.reshape(-1)[indices[0]])} »",
+            )
+    else:
+        raise _refuser(
+            holder,
+            period,
+            np.arange(tableau.size),
+            f"dates attendues (AAAA-MM-JJ ; en numpy, datetime64), reçu {_decrire_tableau(tableau)}",
+        )
+    # NaT n'est égal ni comparable à rien : il tombe hors des dates admises.
+    hors = ~(((dates >= DATE_MINIMUM) & (dates <= DATE_MAXIMUM)) | (dates == DATE_SANS_EVENEMENT))
+    if hors.any():
+        indices = np.flatnonzero(hors)
+        raise _refuser(
+            holder,
+            period,
+            indices,
+            f"{dates.reshape(-1)[indices[0]]} hors des dates admises (du {DATE_MINIMUM} au {DATE_MAXIMUM}, "
+            f"ou {DATE_SANS_EVENEMENT} : pas de date)",
+        )
+    _controler_ordre(holder, period, dates)
+    return dates
+
+
+def _controler_ordre(holder: Holder, period: Period | str, dates: np.ndarray) -> None:
+    """Contrôle fait par celle des deux dates d'une paire de DATES_ORDONNEES qui est
+    enregistrée la seconde : l'ordre des entrées dans la situation n'importe pas."""
+    nom = holder.variable.name
+    for anterieure, posterieure in DATES_ORDONNEES:
+        if nom not in (anterieure, posterieure):
+            continue
+        autre = holder.population.get_holder(posterieure if nom == anterieure else anterieure).get_array(period)
+        if autre is None or len(autre) != len(dates):
+            continue
+        avant, apres = (dates, autre) if nom == anterieure else (autre, dates)
+        fautives = (apres < avant) & (apres != DATE_SANS_EVENEMENT) & (avant != DATE_SANS_EVENEMENT)
+        if fautives.any():
+            indices = np.flatnonzero(fautives)
+            i = indices[0]
+            raise EntreeInvalide(
+                holder.population,
+                posterieure,
+                period,
+                indices,
+                f"{apres[i]} est antérieure à {anterieure} ({avant[i]})",
+            )
+
+
+def controler_tableau(holder: Holder, period: Period | str, valeurs: ArrayLike) -> ArrayLike:
+    """Valeurs données à ``Holder.set_input`` pour un booléen, une énumération ou
+    une date, avant leur conversion. Un tableau numpy suit les règles de l'API
+    numpy ; une valeur ou une liste Python (ce qu'écrivent JSON et YAML) celles
+    d'une situation. Rend les valeurs à enregistrer (les dates, lues)."""
+    saisie = not isinstance(valeurs, np.ndarray)
+    try:
+        tableau = np.asarray(valeurs) if saisie else valeurs  # un EnumArray le reste
+    except ValueError:  # liste de formes inégales
+        raise _refuser(
+            holder, period, np.arange(holder.population.count), "valeurs illisibles (liste de formes inégales)"
+        ) from None
+    if tableau.ndim == 0:
+        tableau = tableau.reshape(1)
+    type_valeur = holder.variable.value_type
+    if type_valeur is bool:
+        _controler_booleens(holder, period, tableau, saisie=saisie)
+    elif type_valeur is Enum:
+        _controler_codes(holder, period, tableau, saisie=saisie)
+    else:
+        return _controler_dates(holder, period, tableau)
+    return valeurs
+
+
+def _du_paquet(variable: Variable) -> bool:
+    """Variable d'une entité de ce paquet, marquée par ``installer`` : les variables
+    d'un autre paquet chargé dans le même processus ne changent pas. Une marque, et
+    non l'identité de l'entité, parce que ``TaxBenefitSystem.clone`` (dont se sert
+    ``openfisca test``) copie les variables en profondeur, entités comprises."""
+    return getattr(variable.entity, _MARQUE, False)
+
+
+def installer() -> None:
+    """Pose les contrôles de type sur ``Variable.check_set_value`` et
+    ``Holder.set_input`` (idempotent ; appelé par ``CountryTaxBenefitSystem``).
+
+    OpenFisca-Core n'offre pas d'autre point où passent, avant leur conversion,
+    les valeurs d'une situation JSON ou YAML (``SimulationBuilder``) et celles
+    de l'API Python (``Simulation.set_input``), réformes comprises.
+    """
+    for entite in entities.entities:
+        setattr(entite, _MARQUE, True)
+    if getattr(Holder.set_input, _MARQUE, False):
+        return
+    convertir = Variable.check_set_value
+    enregistrer = Holder.set_input
+
+    @functools.wraps(convertir)
+    def check_set_value(variable: Variable, value: object) -> object:
+        if variable.value_type in _TYPES_CONTROLES and _du_paquet(variable):
+            controler_saisie(variable, value)
+        return convertir(variable, value)
+
+    @functools.wraps(enregistrer)
+    def set_input(holder: Holder, period: Period | str, array: ArrayLike) -> np.ndarray | None:
+        variable = holder.variable
+        if variable.value_type not in _TYPES_CONTROLES or not _du_paquet(variable):
+            return enregistrer(holder, period, array)
+        valeurs = controler_tableau(holder, period, array)
+        try:
+            return enregistrer(holder, period, valeurs)
+        except (EnumEncodingError, EnumMemberNotFoundError):
+            raise noms_inconnus(holder, period, array) from None
+
+    setattr(check_set_value, _MARQUE, True)
+    setattr(set_input, _MARQUE, True)
+    Variable.check_set_value = check_set_value
+    Holder.set_input = set_input

@@ -18,4 +18,6 @@ class date_naissance(Variable):
     Détermine l'âge et la génération, dont dépendent l'âge légal de la retraite
     (L161-17-2) et l'âge de fin de la pension d'invalidité (L341-15).
     Valeur par défaut : 1er janvier 1970, comme dans OpenFisca-France.
+    Date admise : du 1er janvier 1900 au 31 décembre 2100, au plus tard le
+    dernier jour de la période calculée (openfisca_invalidite/validation.py).
     """

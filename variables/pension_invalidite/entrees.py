@@ -27,7 +27,9 @@ class date_debut_invalidite(Variable):
     Date pivot du calcul : les conditions d'ouverture s'apprécient à cette date
     (R313-5), le salaire annuel moyen porte sur les années civiles qui la
     précèdent (R341-4), et la pension est revalorisée après elle (L341-6).
-    Par défaut 31/12/9999 : pas d'invalidité, donc pas de pension.
+    Par défaut 31/12/9999 : pas d'invalidité, donc pas de pension. Sinon, une
+    date du 1er janvier 1900 au 31 décembre 2100, qui ne précède pas la
+    naissance (openfisca_invalidite/validation.py).
     """
 
 
@@ -48,7 +50,7 @@ class date_effet_pension_invalidite(Variable):
     pensions et les pensions déjà liquidées ») ; la pension est due à partir du
     mois de cette date. Facultative : sans elle (31/12/9999 par défaut), la
     date d'effet est celle de l'arrêt (date_debut_invalidite). Ne peut précéder
-    l'arrêt.
+    l'arrêt ; une date du 1er janvier 1900 au 31 décembre 2100.
     """
 
 
