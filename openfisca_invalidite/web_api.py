@@ -15,6 +15,12 @@ qui sont des erreurs de la requête, pas du serveur (voir docs/web_api.md) :
 * un POST sans ``Content-Type: application/json`` : le gestionnaire d'erreur
   JSON de core reçoit ``None`` et lit ``None.args``.
 
+``SituationParsingError`` construisait son message avec ``dpath.new``, qui
+prend une clé numérique pour un indice de liste : l'erreur d'une personne
+« 30000000 » allouait une liste de 30 millions d'éléments (≈ 600 Mo), un
+identifiant de 30 chiffres épuisait la mémoire. Son constructeur est remplacé
+par un emboîtement de dictionnaires (même message, même code).
+
 Ce module enveloppe ``openfisca_web_api.handlers.calculate`` et ``.trace`` :
 la situation est contrôlée avant le calcul, et ces erreurs deviennent des
 ``SituationParsingError`` (que ``app.py`` rend déjà en 4xx) dont le chemin
@@ -27,13 +33,14 @@ est bornée (413 en JSON) et un POST non JSON reçoit 415.
 L'installation est faite au chargement du paquet (``openfisca_invalidite/__init__.py``),
 est idempotente (une fonction déjà enveloppée ne l'est pas deux fois) et ne
 modifie aucun fichier d'OpenFisca-Core. Sans ``openfisca_web_api`` (extra
-``web-api`` absent), elle ne fait rien.
+``web-api`` absent), seule la construction des erreurs est remplacée.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -66,15 +73,37 @@ CODE_TROP_GRAND = 413
 _MARQUE = "_durci_par_openfisca_invalidite"
 
 
+def _initialiser_erreur(
+    self: SituationParsingError, path: Iterable[str], message: str, code: int | None = None
+) -> None:
+    """``SituationParsingError.__init__`` sans ``dpath.new`` : le chemin devient
+    des dictionnaires emboîtés, jamais une liste (une clé « 30000000 » n'alloue
+    rien). Mêmes segments (chemin joint par « / » puis redécoupé, « / » initial
+    ignoré, comme ``dpath``), même message, même code."""
+    texte = str(message).strip(os.linesep).replace(os.linesep, " ")
+    erreur: object = texte
+    for segment in reversed("/".join(str(element) for element in path).lstrip("/").split("/")):
+        erreur = {segment: erreur}
+    self.error = erreur
+    self.code = code
+    Exception.__init__(self, str(self.error))
+
+
+def installer_erreurs_sans_listes() -> None:
+    """Remplace ``SituationParsingError.__init__`` (idempotent)."""
+    if not getattr(SituationParsingError.__init__, _MARQUE, False):
+        setattr(_initialiser_erreur, _MARQUE, True)
+        SituationParsingError.__init__ = _initialiser_erreur
+
+
 def _erreur(chemin: Iterable[str | int], message: str, code: int = 400) -> SituationParsingError:
-    erreur = SituationParsingError([str(element) for element in chemin], message, code=code)
-    erreur.error = _sans_listes(erreur.error)
-    return erreur
+    return SituationParsingError([str(element) for element in chemin], message, code=code)
 
 
 def _sans_listes(erreur: object) -> object:
-    """``dpath.new`` crée une liste quand une clé est numérique (« 2019 ») :
-    l'erreur devenait ``[null, …, null, message]``. On rend un objet."""
+    """Filet : une erreur construite sans ``_initialiser_erreur`` (avant son
+    installation) pouvait contenir la liste ``[null, …, message]`` que
+    ``dpath.new`` fait d'une clé numérique ; on rend un objet."""
     if isinstance(erreur, list):
         return {str(indice): _sans_listes(valeur) for indice, valeur in enumerate(erreur) if valeur is not None}
     if isinstance(erreur, dict):
@@ -389,6 +418,7 @@ def borner_application(create_app: Callable[..., Flask]) -> Callable[..., Flask]
 
 def installer() -> bool:
     """Installe le durcissement ; renvoie False si l'API web n'est pas installée."""
+    installer_erreurs_sans_listes()
     try:
         from openfisca_web_api import handlers
     except ImportError:
