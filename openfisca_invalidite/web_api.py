@@ -94,6 +94,7 @@ CODE_TROP_GRAND = 413
 CODE_DELAI_DEPASSE = 503
 
 _MARQUE = "_durci_par_openfisca_invalidite"
+_NOMMEES = 5  # personnes nommées dans un message, au plus
 
 
 def _nombre(n: int) -> str:
@@ -202,6 +203,13 @@ def _periode_compatible(variable: Variable, periode: Period) -> str | None:
     (mêmes règles que ``Simulation._check_period_consistency``), sinon None."""
     unite = variable.definition_period
     if unite == periods.DateUnit.ETERNITY:
+        if variable.formulas and periode.unit == periods.DateUnit.ETERNITY:
+            # Core choisit la formule à la date de début de la période : « ETERNITY »
+            # n'en a pas (« year -1 is out of range »).
+            return (
+                f"« {variable.name} » se calcule à une date : la demander pour un mois ou une année "
+                "(ex. « 2025-06 »), pas pour « ETERNITY »."
+            )
         return None
     noms = {periods.DateUnit.YEAR: "une année (ex. « 2025 »)", periods.DateUnit.MONTH: "un mois (ex. « 2025-06 »)"}
     attendu = noms.get(unite, str(unite))
@@ -315,11 +323,65 @@ def _verifier_situation(tax_benefit_system: TaxBenefitSystem, input_data: object
             bilan.personnes = bilan.instances[pluriel]
         for identifiant, contenu in instances.items():
             _verifier_instance(tax_benefit_system, pluriel, identifiant, contenu, bilan)
+    _verifier_appartenance(tax_benefit_system, input_data)
     from openfisca_invalidite import web_api_axes
 
     axes = web_api_axes.verifier_axes(tax_benefit_system, input_data.get("axes"), bilan)
     _verifier_travail(bilan, axes.cellules if axes else 1)
     return axes
+
+
+def _membres_et_donnee(contenu: dict, roles: set[str]) -> tuple[set[str], str | None]:
+    """Personnes d'un groupe (ses rôles : listes, ou une chaîne qu'OpenFisca lit
+    comme une liste d'un élément) et première variable dont une valeur est donnée."""
+    membres: set[str] = set()
+    donnee = None
+    for cle, valeur in contenu.items():
+        if cle in roles:
+            membres.update([valeur] if isinstance(valeur, str) else (str(v) for v in valeur or () if v is not None))
+        elif donnee is None and isinstance(valeur, dict) and any(v is not None for v in valeur.values()):
+            donnee = cle
+    return membres, donnee
+
+
+def _verifier_appartenance(tax_benefit_system: TaxBenefitSystem, input_data: dict) -> None:
+    """Chaque groupe (famille) a au moins un membre : sinon les sommes par groupe
+    d'OpenFisca (``bincount``) n'ont plus la taille du nombre de groupes (500).
+    Quand des valeurs d'un groupe sont données, chaque personne est dans un
+    groupe : sinon OpenFisca crée un groupe pour chaque personne restée seule
+    après avoir dimensionné les valeurs des groupes écrits, et y recopie ces
+    valeurs (un « en couple » faux, sans mot dire) ou échoue (500)."""
+    personnes = input_data.get(tax_benefit_system.person_entity.plural)
+    if not isinstance(personnes, dict):
+        return
+    for entite in tax_benefit_system.group_entities:
+        instances = input_data.get(entite.plural)
+        if not isinstance(instances, dict):
+            continue
+        roles = {role.plural or role.key for role in entite.roles}
+        tous: set[str] = set()
+        donnee = None
+        for identifiant, contenu in instances.items():
+            if not isinstance(contenu, dict) or not all(isinstance(contenu.get(r, []), list | str) for r in roles):
+                continue  # forme fautive : OpenFisca la nomme
+            membres, variable = _membres_et_donnee(contenu, roles)
+            if not membres:
+                raise _erreur(
+                    [entite.plural, identifiant],
+                    f"« {identifiant} » n'a aucun membre : chaque {entite.key} compte au moins une personne "
+                    f"({', '.join(sorted(roles))}).",
+                )
+            tous |= membres
+            donnee = donnee or (variable and (identifiant, variable))
+        seules = [str(personne) for personne in personnes if str(personne) not in tous]
+        if donnee and seules:
+            raise _erreur(
+                [entite.plural],
+                f"{', '.join(f'« {p} »' for p in seules[:_NOMMEES])}{' …' if len(seules) > _NOMMEES else ''} "
+                f"dans aucune des {entite.plural}, alors que « {donnee[1]} » est donnée pour « {donnee[0]} » : "
+                f"placer chaque personne dans une des {entite.plural} (OpenFisca recopierait sinon cette valeur "
+                f"dans le groupe qu'il crée pour elle).",
+            )
 
 
 def _compter_instances(pluriel: str, instances: dict, *, personnes: bool) -> int:

@@ -284,8 +284,8 @@ def test_trace_trop_grande(serveur, reference):
 
 @pytest.fixture(scope="module")
 def serveur_presse():
-    """Un serveur dont l'échéance est abaissée à 0,4 s (variable d'environnement)."""
-    environnement = {**os.environ, "OPENFISCA_INVALIDITE_DUREE_MAXIMALE": "0.4"}
+    """Un serveur dont l'échéance est abaissée à 0,5 s (variable d'environnement)."""
+    environnement = {**os.environ, "OPENFISCA_INVALIDITE_DUREE_MAXIMALE": "0.5"}
     try:
         with serveur_local(workers=1, environnement=environnement) as instance:
             yield instance
@@ -305,11 +305,37 @@ def test_echeance_libere_le_worker(serveur_presse, point):
     duree = time.perf_counter() - debut
     assert reponse.status_code == 503, reponse.text[:300]
     assert "DUREE_MAXIMALE_REQUETE" in reponse.json()["situation"]
-    assert "0.4 s" in reponse.json()["situation"]
+    assert "0.5 s" in reponse.json()["situation"]
     assert duree < 3
     situation = exemple()
     assert pension_attendue(serveur_presse, situation) > 0
     assert serveur_presse.vivant()
+
+
+def test_personne_hors_de_toute_famille_avec_valeurs_de_famille(serveur, reference):
+    """Paul dans aucune famille alors que « en_couple » est donné pour famille_1 :
+    OpenFisca crée une famille pour Paul et y recopie la valeur de famille_1 (un
+    « en couple » faux, sans mot dire) ; avec deux familles écrites, il échoue (500)."""
+    situation, _ = reference
+    corps = copy.deepcopy(situation)
+    corps["individus"]["paul"] = {}
+    corps["familles"]["famille_1"]["en_couple"] = {MOIS: True}
+    for point in ("/calculate", "/trace"):
+        refus(serveur, reference, (point, corps), 400, ["familles"], "paul", "en_couple")
+    corps["individus"]["jean"] = {}
+    corps["familles"]["famille_2"] = {"parents": ["jean"], "en_couple": {MOIS: False}}
+    refus(serveur, reference, ("/calculate", corps), 400, ["familles"], "paul")
+    corps["familles"]["famille_3"] = {"parents": ["paul"]}
+    assert serveur.post("/calculate", corps).status_code == 200
+
+
+@pytest.mark.parametrize("point", ["/calculate", "/trace"])
+def test_famille_sans_membre(serveur, reference, point):
+    """Une famille vide : la somme par famille de l'ASI n'a plus la taille du
+    nombre de familles (500 quand la famille vide est la dernière)."""
+    corps = exemple("pensionne_categorie_2_asi_aah")
+    corps["familles"]["30000000"] = {}
+    refus(serveur, reference, (point, corps), 400, ["familles", "30000000"], "aucun membre")
 
 
 # --- Formes JSON qui donnaient 500 -----------------------------------------------------
@@ -357,6 +383,7 @@ PERIODES = [
     ("revenus_activite", "month:2025-01:0", 5, "nulle ou négative"),
     ("revenus_activite", "month:2025-01:-1", 5, "nulle ou négative"),
     ("revenus_activite", "2025-01-01", 5, "par mois ou par année"),
+    ("salaire_annuel_moyen_a_la_liquidation", "ETERNITY", None, "se calcule à une date"),
 ]
 
 
@@ -365,7 +392,9 @@ PERIODES = [
 def test_periodes_hors_calendrier(serveur, reference, point, *, variable, periode, valeur, mot):
     """« 9999-12 » : le calcul cherche le mois suivant, l'an 10000 (500) ; « 0999 »
     s'écrit « 999 » qu'OpenFisca ne relit pas (500) ; une durée nulle ou négative
-    (500) ; un jour pour une variable mensuelle, accepté puis mal réparti."""
+    (500) ; un jour pour une variable mensuelle, accepté puis mal réparti ; une
+    variable calculée de période ETERNITY demandée pour « ETERNITY » : core
+    cherche sa formule à une date qui n'existe pas (500)."""
     situation, _ = reference
     corps = copy.deepcopy(situation)
     corps["individus"]["claire"][variable] = {periode: valeur}
