@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,7 +65,13 @@ DATES_ORDONNEES = (("date_naissance", "date_debut_invalidite"),)
 #: Caractères d'une valeur reçue cités dans un message (une chaîne d'un mégaoctet n'y est pas recopiée).
 LONGUEUR_CITEE = 40
 
+#: Ce qui est dit d'un entier trop long pour être écrit (plus de 4 300 chiffres).
+ENTIER_DEMESURE = "un entier démesuré"
+
 _TYPES_CONTROLES = (bool, Enum, datetime.date)
+#: Types contrôlés dans une situation (JSON, YAML, dictionnaire) : les nombres en plus,
+#: qu'OpenFisca convertirait sans rien dire (``true`` en 1, 2,5 en 2, 1e39 en inf).
+_TYPES_CONTROLES_SAISIE = (*_TYPES_CONTROLES, int, float)
 _MARQUE = "_controle_par_openfisca_invalidite"
 
 
@@ -161,7 +168,7 @@ def _citer(valeur: object) -> str:
     try:
         texte = str(valeur)
     except ValueError:  # entier de plus de 4 300 chiffres
-        return "un entier démesuré"
+        return ENTIER_DEMESURE
     return texte if len(texte) <= LONGUEUR_CITEE else texte[:LONGUEUR_CITEE] + "…"
 
 
@@ -172,7 +179,8 @@ def _decrire(valeur: object) -> str:
     if isinstance(valeur, bool | np.bool_):
         return f"le booléen {'true' if valeur else 'false'}"
     if isinstance(valeur, int | float | np.number):
-        return f"le nombre {_citer(valeur)}"
+        texte = _citer(valeur)
+        return texte if texte == ENTIER_DEMESURE else f"le nombre {texte}"
     if isinstance(valeur, list | tuple):
         return "une liste"
     if isinstance(valeur, dict):
@@ -214,11 +222,40 @@ def controler_saisie(variable: Variable, valeur: object) -> None:
                 f"écrire le nom de l'une de : {', '.join(_noms(variable))}."
             )
             raise ValueError(msg)
+    elif variable.value_type in (int, float):
+        _controler_nombre(variable, valeur)
     elif variable.value_type is datetime.date:
         iso = _date_iso(valeur) if isinstance(valeur, str) else isinstance(valeur, datetime.date | np.datetime64)
         if not iso or isinstance(valeur, datetime.datetime):
             msg = f"{variable.name} : date AAAA-MM-JJ attendue (jour existant), reçu {_decrire(valeur)}."
             raise ValueError(msg)
+
+
+def _controler_nombre(variable: Variable, valeur: object) -> None:
+    """Un nombre d'une situation : pas un booléen (``true`` serait lu 1), un entier
+    pour une variable entière (2,5 serait tronqué en 2), et qui tient dans le type
+    de stockage de la variable (1e39 deviendrait ``inf`` en simple précision).
+    Les chaînes restent lues par OpenFisca (« 1200 ») qui refuse les autres."""
+    if isinstance(valeur, bool | np.bool_):
+        msg = f"{variable.name} : nombre attendu, reçu {_decrire(valeur)}."
+        raise ValueError(msg)  # noqa: TRY004 — le constructeur de situation rattrape ValueError (400)
+    if not isinstance(valeur, int | float | np.number):
+        return
+    limites = np.iinfo(variable.dtype) if variable.value_type is int else np.finfo(variable.dtype)
+    if isinstance(valeur, float | np.floating):
+        if not math.isfinite(valeur):
+            return  # non fini : refusé avec son propre message (API web, entree_bornee)
+        if variable.value_type is int and not float(valeur).is_integer():
+            msg = f"{variable.name} : nombre entier attendu, reçu {_decrire(valeur)}."
+            raise ValueError(msg)
+    # Bornes en nombres Python : comparer à un float32 convertirait la valeur (débordement).
+    plus_petit, plus_grand = np.asarray(limites.min).item(), np.asarray(limites.max).item()
+    if not plus_petit <= valeur <= plus_grand:
+        msg = (
+            f"{variable.name} : {_decrire(valeur)} est trop grand en valeur absolue "
+            f"(stocké en {np.dtype(variable.dtype).name} : de {plus_petit:g} à {plus_grand:g})."
+        )
+        raise ValueError(msg)
 
 
 def _refuser(holder: Holder, period: Period | str, indices: np.ndarray, message: str) -> EntreeInvalide:
@@ -401,7 +438,7 @@ def installer() -> None:
 
     @functools.wraps(convertir)
     def check_set_value(variable: Variable, value: object) -> object:
-        if variable.value_type in _TYPES_CONTROLES and _du_paquet(variable):
+        if variable.value_type in _TYPES_CONTROLES_SAISIE and _du_paquet(variable):
             controler_saisie(variable, value)
         return convertir(variable, value)
 

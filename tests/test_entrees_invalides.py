@@ -158,6 +158,16 @@ def test_date_effet_absente_garde_le_calcul_a_l_arret(tbs, situation):
         ("date_naissance", "ETERNITY", "1975", ["AAAA-MM-JJ", "« 1975 »"]),
         ("date_debut_invalidite", "ETERNITY", "1960-01-01", ["antérieure à date_naissance", "1975-03-12"]),
         ("date_effet_pension_invalidite", "ETERNITY", "3023-01-01", ["3023-01-01", "2100-12-31"]),
+        # Nombres : ``true`` serait lu 1, 179,5 mois tronqués en 179, 1e39 deviendrait inf (float32).
+        ("salaire_cotise_12_mois", MOIS, True, ["nombre attendu", "booléen true"]),
+        ("duree_immatriculation", MOIS, 179.5, ["nombre entier attendu", "179.5"]),
+        ("duree_immatriculation", MOIS, 3e9, ["trop grand", "int32"]),
+        ("duree_immatriculation", MOIS, 10**19, ["trop grand", "int32"]),
+        pytest.param(
+            "duree_immatriculation", MOIS, 10**5000, ["un entier démesuré", "int32"], id="entier_de_5001_chiffres"
+        ),
+        ("salaire_cotise_12_mois", MOIS, 1e39, ["trop grand", "float32"]),
+        ("salaire_cotise_12_mois", MOIS, -1e308, ["trop grand", "float32"]),
     ],
 )
 def test_valeur_mal_ecrite_refusee(tbs, situation, *, variable, periode, valeur, mots):
@@ -172,6 +182,14 @@ def test_valeur_mal_ecrite_refusee(tbs, situation, *, variable, periode, valeur,
     if juste is not None:  # la même situation, bien écrite, se calcule
         situation["individus"]["claire"][variable] = juste
         assert construire(tbs, situation).calculate("pension_invalidite", MOIS)[0] > 0
+
+
+def test_nombre_entier_ecrit_en_flottant_admis(tbs, situation):
+    """180.0 est un entier (JSON ne distingue pas 180 de 180.0) ; une chaîne « 180 »
+    reste lue par OpenFisca : seules les écritures qui changeraient la valeur sont refusées."""
+    for valeur in (180.0, "180"):
+        situation["individus"]["claire"]["duree_immatriculation"] = {MOIS: valeur}
+        assert construire(tbs, situation).calculate("duree_immatriculation", MOIS)[0] == 180
 
 
 def test_booleen_d_une_famille(tbs, situation):

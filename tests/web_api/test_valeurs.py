@@ -63,6 +63,13 @@ CAS = [
         for mauvaise in ("1970-05-10", "0023-05-10", "2101-01-01", "10000-01-01")
     ],
     _claire("date_effet_pension_invalidite", "ETERNITY", "12023-05-10", "2023-05-10"),
+    # Nombres : ``true`` serait lu 1 €, 179,5 mois tronqués en 179, 1e39 deviendrait inf en float32.
+    _marc("autres_ressources", True, juste=0),  # noqa: FBT003 — la valeur refusée est le booléen
+    *[
+        _marc("duree_immatriculation", mauvaise, juste=180, montant="pension_invalidite")
+        for mauvaise in (179.5, 3e9, 10**19, True)
+    ],
+    _marc("salaire_cotise_12_mois", 1e39, juste=7000, montant="pension_invalidite"),
 ]
 
 
