@@ -14,6 +14,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from openfisca_invalidite import (
     entities,
+    spec_openapi,  # noqa: F401 — /spec décrit les réponses réelles (docs/web_api.md)
     validation,
     web_api,  # noqa: F401 — durcit l'API web (docs/web_api.md)
 )
