@@ -247,7 +247,7 @@ def _annees_admises(chemin: list[str], periode: Period) -> tuple[tuple[int, int]
         raise _erreur(chemin, f"période « {periode} » de durée nulle ou négative.")
     try:
         annees = _annees(periode)
-    except ValueError:  # au-delà de l'an 9999
+    except (ValueError, OverflowError):  # au-delà de l'an 9999 (OverflowError : durée démesurée)
         annees = (periode.start.year, sys.maxsize)
     if annees is not None and (annees[0] < ANNEE_MINIMUM or annees[1] > ANNEE_MAXIMUM):
         return None, _erreur(

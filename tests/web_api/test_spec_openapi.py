@@ -179,3 +179,15 @@ def test_famille_homonyme_d_une_personne_seule(serveur, situation):
     assert reponse.status_code == 400, reponse.text[:300]
     assert "aucune des familles" in reponse.json()["familles"]["claire"]
     assert serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS] > 0
+
+
+def test_periode_demesuree(serveur, situation):
+    """Une période de 10^14 années (« year:1960:76822317983891 ») faisait déborder
+    le calcul de sa dernière année (OverflowError, 500) ; trouvé par schemathesis."""
+    fausse = copy.deepcopy(situation)
+    fausse["individus"]["claire"]["salaire_brut_annuel"] = {"year:1960:76822317983891": 5}
+    reponse = serveur.post("/calculate", fausse)
+    # 413 : la borne des périodes données est dépassée avant celle des années (400).
+    assert reponse.status_code == 413, reponse.text[:300]
+    assert "« year:1960:76822317983891 »" in reponse.json()["situation"]
+    assert serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS] > 0
