@@ -26,7 +26,7 @@ REQUETES = 2_000
 CONCURRENCE = 16
 ROUTES = ("/calculate", "/trace")
 EXEMPLES = ("pensionne_categorie_2", "pensionne_categorie_2_asi_aah", "invalide_categorie_3_mtp")
-ECHAUFFEMENT = 20  # requêtes par (route, situation) avant la mesure « avant »
+ECHAUFFEMENT = 40  # requêtes par (route, situation) avant la mesure « avant »
 BUDGET = 240  # s pour les 2 000 requêtes : au-delà, le test échoue au lieu de traîner
 DELAI_REQUETE = 30  # s
 # Croissance admise de la mémoire résidente de chaque worker pendant la charge.
