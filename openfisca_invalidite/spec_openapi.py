@@ -47,7 +47,7 @@ from openfisca_core import periods
 from openfisca_core.errors import SituationParsingError
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.simulations import SimulationBuilder
-from openfisca_core.variables import VALUE_TYPES, Variable
+from openfisca_core.variables import VALUE_TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,12 +55,12 @@ if TYPE_CHECKING:
     from flask import Flask, Response
     from openfisca_core.entities import GroupEntity
     from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+    from openfisca_core.variables import Variable
     from werkzeug.exceptions import HTTPException
 
     Schema = dict[str, Any]
 
 VERSION_OPENAPI = "3.1.0"
-ENTIER_MINIMUM, ENTIER_MAXIMUM = -(2**31), 2**31 - 1  # une variable entière d'OpenFisca est un int32
 SITUATION_EXAMPLES_DIR = Path(__file__).resolve().parent / "situation_examples"
 _MARQUE = "_spec_par_openfisca_invalidite"
 
@@ -111,6 +111,10 @@ class Bornes:
     date_sans_evenement: str | None = None
     instances_maximum: int | None = None
     personnes_axes_maximum: int | None = None
+    #: Motif d'un nombre écrit en chaîne (« 1200 »), admis pour une variable numérique.
+    nombre_ecrit: str | None = None
+    #: Contrôle, par validation.py, du type de stockage (float32, int32) des nombres donnés.
+    stockage_controle: bool = False
 
     @property
     def motif_an(self) -> str:
@@ -160,6 +164,8 @@ def bornes_du_serveur() -> Bornes:
         date_sans_evenement=date("DATE_SANS_EVENEMENT"),
         instances_maximum=getattr(web_api, "PERSONNES_MAXIMUM", None),
         personnes_axes_maximum=getattr(web_api, "PERSONNES_AXES_MAXIMUM", None),
+        nombre_ecrit=getattr(getattr(validation, "NOMBRE_ECRIT", None), "pattern", None),
+        stockage_controle=hasattr(validation, "_controler_nombre"),
     )
 
 
@@ -230,23 +236,34 @@ def _repartit(variable: Variable) -> bool:
 
 
 def _valeur(variable: Variable, bornes: Bornes, *, entree: bool) -> Schema:
+    """Une valeur donnée (``entree``) ou rendue de la variable, sans ``null``."""
     schema = _type_json(variable, bornes)
-    if not entree:
+    if not entree or variable.value_type not in (int, float):
         return schema
-    if variable.value_type is int:
-        # Stockés en int32 par OpenFisca : au-delà, 400 (« too large »).
-        schema.update(minimum=ENTIER_MINIMUM, maximum=ENTIER_MAXIMUM)
-    if variable.value_type in (int, float):
-        fermeture = _fermeture(variable)
-        if isinstance(fermeture.get("minimum"), int | float):
-            schema["minimum"] = max(fermeture["minimum"], schema.get("minimum", -math.inf))
-        if isinstance(fermeture.get("maximum"), int | float):
-            schema["maximum"] = min(fermeture["maximum"], schema.get("maximum", math.inf))
-    return schema
+    # Bornes du type de stockage de la variable (int32, float32 ou float64), contrôlées à l'entrée,
+    # puis celles du domaine de la variable (validation.entree_bornee).
+    if variable.value_type is int or bornes.stockage_controle:
+        limites = np.iinfo(variable.dtype) if variable.value_type is int else np.finfo(variable.dtype)
+        schema.update(minimum=np.asarray(limites.min).item(), maximum=np.asarray(limites.max).item())
+    fermeture = _fermeture(variable)
+    if isinstance(fermeture.get("minimum"), int | float):
+        schema["minimum"] = max(fermeture["minimum"], schema.get("minimum", -math.inf))
+    if isinstance(fermeture.get("maximum"), int | float):
+        schema["maximum"] = min(fermeture["maximum"], schema.get("maximum", math.inf))
+    if bornes.nombre_ecrit is None:
+        return schema
+    ecrit = {
+        "type": "string",
+        "pattern": f"^({bornes.nombre_ecrit})$",
+        "description": "Le même nombre écrit en chaîne (« 1200 »), sans opération.",
+    }
+    return {"anyOf": [schema, ecrit]}
 
 
 def _nullable(schema: Schema) -> Schema:
     """Le même schéma, ``null`` admis (valeur à calculer)."""
+    if "anyOf" in schema:
+        return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
     nullable = {**schema, "type": [schema["type"], "null"]}
     if "enum" in schema:
         nullable["enum"] = [*schema["enum"], None]
@@ -284,7 +301,14 @@ def schema_variable_situation(variable: Variable, bornes: Bornes, *, entree: boo
     """
     motifs = bornes.motifs_periodes()
     valeur = _valeur(variable, bornes, entree=entree)
-    calculable = _nullable(valeur) if entree else {"$ref": f"#/components/schemas/{_nom_resultat(valeur)}"}
+    if entree:
+        calculable = _nullable(valeur)
+    else:
+        # La valeur calculée, ou la valeur donnée renvoyée telle qu'elle a été écrite.
+        calculable = {"$ref": f"#/components/schemas/{_nom_resultat(valeur)}"}
+        donnee = _valeur(variable, bornes, entree=True)
+        if "anyOf" in donnee:
+            calculable = {"anyOf": [calculable, *donnee["anyOf"][1:]]}
     unite = variable.definition_period
     if unite == periods.DateUnit.ETERNITY:
         cles = {motifs["eternite"]: calculable, motifs["une_annee"]: calculable, motifs["un_mois"]: calculable}
@@ -709,52 +733,6 @@ def envelopper(build_spec: Callable[[dict], Schema]) -> Callable[[dict], Schema]
     return construire
 
 
-def controler_nombre(variable: Variable, valeur: object) -> None:
-    """Une valeur d'une variable numérique dans une situation (JSON, YAML, dictionnaire
-    Python) doit être un nombre, entier pour une variable entière ; ``ValueError``
-    sinon, que le constructeur de simulation rend en 400 au chemin du champ.
-
-    OpenFisca-Core lirait ``true`` comme 1, tronquerait 11,9 mois en 11, et
-    évaluerait une chaîne comme une expression (« 2*3 » donne 6) : la
-    spécification dit « number » ou « integer », le serveur s'y tient."""
-    if isinstance(valeur, bool | np.bool_) or not isinstance(valeur, int | float | np.integer | np.floating):
-        attendu = "nombre entier" if variable.value_type is int else "nombre"
-        msg = f"{variable.name} : {attendu} attendu, reçu {_decrire(valeur)}."
-        raise ValueError(msg)  # noqa: TRY004 — SimulationBuilder rend une ValueError en 400 nommant le champ
-    if variable.value_type is int and math.isfinite(valeur) and not float(valeur).is_integer():
-        msg = f"{variable.name} : nombre entier attendu, reçu le nombre {valeur}."
-        raise ValueError(msg)
-
-
-def _decrire(valeur: object) -> str:
-    if isinstance(valeur, str):
-        return f"la chaîne « {valeur[:40]}{'…' if len(valeur) > 40 else ''} »"  # noqa: PLR2004 — longueur citée
-    if isinstance(valeur, bool | np.bool_):
-        return f"le booléen {'true' if valeur else 'false'}"
-    if isinstance(valeur, list | tuple):
-        return "une liste"
-    if isinstance(valeur, dict):
-        return "un objet"
-    return f"une valeur de type {type(valeur).__name__}"
-
-
-def nombres_stricts(check_set_value: Callable[[Variable, object], object]) -> Callable[[Variable, object], object]:
-    """Enveloppe ``Variable.check_set_value`` : ``controler_nombre`` pour les
-    variables numériques des entités de ce paquet (idempotent)."""
-    if getattr(check_set_value, _MARQUE, False):
-        return check_set_value
-    from openfisca_invalidite import entities
-
-    @functools.wraps(check_set_value)
-    def controle(variable: Variable, value: object) -> object:
-        if variable.value_type in (int, float) and any(variable.entity is e for e in entities.entities):
-            controler_nombre(variable, value)
-        return check_set_value(variable, value)
-
-    setattr(controle, _MARQUE, True)
-    return controle
-
-
 def _membres(contenu: object, roles: list[str]) -> set[str]:
     """Identifiants des personnes placées dans un groupe (comme les lit OpenFisca :
     une chaîne seule vaut une liste d'un élément, un entier son écriture)."""
@@ -919,8 +897,7 @@ def adapter_fabrique(create_app: Callable[..., Flask]) -> Callable[..., Flask]:
 
 def installer() -> bool:
     """Installe la spécification réécrite et les réponses qui la suivent ; False
-    si l'API web n'est pas installée (le contrôle des nombres est posé quand même)."""
-    Variable.check_set_value = nombres_stricts(Variable.check_set_value)
+    si l'API web n'est pas installée (le contrôle des familles homonymes est posé quand même)."""
     SimulationBuilder.add_group_entity = groupes_sans_homonyme(SimulationBuilder.add_group_entity)
     try:
         from openfisca_web_api import loader

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,6 +68,9 @@ LONGUEUR_CITEE = 40
 
 #: Ce qui est dit d'un entier trop long pour être écrit (plus de 4 300 chiffres).
 ENTIER_DEMESURE = "un entier démesuré"
+#: Un nombre écrit en chaîne (« 1200 », « 0.8 », « 1e5 ») : la seule chaîne admise pour un
+#: nombre ; OpenFisca évaluerait toute autre comme une expression (« 2*3 » : 6, « inf »).
+NOMBRE_ECRIT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 _TYPES_CONTROLES = (bool, Enum, datetime.date)
 #: Types contrôlés dans une situation (JSON, YAML, dictionnaire) : les nombres en plus,
@@ -235,10 +239,21 @@ def _controler_nombre(variable: Variable, valeur: object) -> None:
     """Un nombre d'une situation : pas un booléen (``true`` serait lu 1), un entier
     pour une variable entière (2,5 serait tronqué en 2), et qui tient dans le type
     de stockage de la variable (1e39 deviendrait ``inf`` en simple précision).
-    Les chaînes restent lues par OpenFisca (« 1200 ») qui refuse les autres."""
+    Une chaîne n'est admise que si elle écrit un nombre (NOMBRE_ECRIT), contrôlé
+    ensuite comme tel : OpenFisca l'évaluerait comme une expression."""
     if isinstance(valeur, bool | np.bool_):
         msg = f"{variable.name} : nombre attendu, reçu {_decrire(valeur)}."
         raise ValueError(msg)  # noqa: TRY004 — le constructeur de situation rattrape ValueError (400)
+    if isinstance(valeur, str):
+        nombre = float(valeur) if NOMBRE_ECRIT.fullmatch(valeur) else math.nan
+        if not math.isfinite(nombre):
+            attendu = "nombre entier" if variable.value_type is int else "nombre"
+            msg = (
+                f"{variable.name} : {attendu} attendu, reçu {_decrire(valeur)} (un nombre JSON, ou écrit en "
+                "chaîne comme « 1200 », sans opération)."
+            )
+            raise ValueError(msg)
+        valeur = nombre
     if not isinstance(valeur, int | float | np.number):
         return
     limites = np.iinfo(variable.dtype) if variable.value_type is int else np.finfo(variable.dtype)

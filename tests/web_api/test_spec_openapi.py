@@ -149,24 +149,27 @@ def test_trace_dates_iso(serveur, situation):
 @pytest.mark.parametrize(
     ("valeur", "attendu"),
     [
-        (True, "nombre entier attendu, reçu le booléen true"),
-        (11.9, "nombre entier attendu, reçu le nombre 11.9"),
         ("2*3", "nombre entier attendu, reçu la chaîne « 2*3 »"),
-        ("240", "nombre entier attendu, reçu la chaîne « 240 »"),
+        ("0x10", "nombre entier attendu, reçu la chaîne « 0x10 »"),
+        ("11.9", "nombre entier attendu, reçu le nombre 11.9"),
+        ("1e10", "trop grand"),
     ],
 )
-def test_nombre_attendu(serveur, situation, valeur, attendu):
-    """Un entier ou un réel de la situation est un nombre JSON : OpenFisca lisait
-    ``true`` comme 1, tronquait 11,9 mois en 11 et évaluait « 2*3 »."""
+def test_nombre_ecrit_en_chaine(serveur, situation, valeur, attendu):
+    """Une chaîne, OpenFisca l'évalue comme une expression : « 2*3 » donnait 6 mois,
+    « 0x10 » 16, « 11.9 » était tronqué à 11 et « 1e10 » débordait l'int32. Seul un
+    nombre écrit en chaîne est admis, contrôlé comme un nombre (la spécification
+    dit le même motif)."""
     juste = serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS]
     fausse = copy.deepcopy(situation)
     fausse["individus"]["claire"]["duree_immatriculation"] = {MOIS: valeur}
     reponse = serveur.post("/calculate", fausse)
     assert reponse.status_code == 400, reponse.text[:300]
     assert attendu in reponse.json()["individus"]["claire"]["duree_immatriculation"][MOIS]
-    entier = copy.deepcopy(situation)
-    entier["individus"]["claire"]["duree_immatriculation"] = {MOIS: 240.0}  # 240.0 est un entier JSON
-    assert serveur.post("/calculate", entier).json()["individus"]["claire"]["pension_invalidite"][MOIS] == juste
+    for admis in ("240", "240.0", 240.0):
+        ecrit = copy.deepcopy(situation)
+        ecrit["individus"]["claire"]["duree_immatriculation"] = {MOIS: admis}
+        assert serveur.post("/calculate", ecrit).json()["individus"]["claire"]["pension_invalidite"][MOIS] == juste
 
 
 def test_famille_homonyme_d_une_personne_seule(serveur, situation):
