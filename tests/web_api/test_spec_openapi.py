@@ -194,3 +194,17 @@ def test_periode_demesuree(serveur, situation):
     assert reponse.status_code == 413, reponse.text[:300]
     assert "« year:1960:76822317983891 »" in reponse.json()["situation"]
     assert serveur.post("/calculate", situation).json()["individus"]["claire"]["pension_invalidite"][MOIS] > 0
+
+
+@pytest.mark.parametrize("valeur", ["2*3", "0x10", "inf", "11.9"])
+def test_nombre_ecrit_en_chaine_api_python(tbs, situation, valeur):
+    """La même règle dans une situation de l'API Python (et des tests YAML)."""
+    from openfisca_core.errors import SituationParsingError
+    from openfisca_core.simulations import SimulationBuilder
+
+    situation["individus"]["claire"]["duree_immatriculation"] = {MOIS: valeur}
+    with pytest.raises(SituationParsingError, match="duree_immatriculation : nombre entier attendu"):
+        SimulationBuilder().build_from_entities(tbs, situation)
+    situation["individus"]["claire"]["duree_immatriculation"] = {MOIS: "240"}
+    simulation = SimulationBuilder().build_from_entities(tbs, situation)
+    assert simulation.calculate("duree_immatriculation", MOIS)[0] == 240
