@@ -803,25 +803,6 @@ def sans_non_finis(valeur: object) -> object:
     return valeur
 
 
-def parametres_finis(trace: Callable[[TaxBenefitSystem, object], dict]) -> Callable[[TaxBenefitSystem, object], dict]:
-    """Enveloppe ``handlers.trace`` : les paramètres lus sans limite (``.inf``) y
-    sont écrits « Infinity ». Installée sous le contrôle de web_api.py, qui refuse
-    (400) un résultat non fini : un paramètre sans limite n'est pas un résultat."""
-    if getattr(trace, _MARQUE, False):
-        return trace
-
-    @functools.wraps(trace)
-    def trace_finie(tax_benefit_system: TaxBenefitSystem, input_data: object) -> dict:
-        resultat = trace(tax_benefit_system, input_data)
-        for noeud in resultat.get("trace", {}).values():
-            if "parameters" in noeud:
-                noeud["parameters"] = sans_non_finis(noeud["parameters"])
-        return resultat
-
-    setattr(trace_finie, _MARQUE, True)
-    return trace_finie
-
-
 def _fournisseur_json(app: Flask) -> None:
     """Le JSON de l'application : dates en ISO 8601, aucun nombre non fini."""
     from flask.json.provider import DefaultJSONProvider
@@ -903,10 +884,8 @@ def installer() -> bool:
         from openfisca_web_api import loader
     except ImportError:
         return False
-    from openfisca_web_api import handlers
 
     loader.build_openAPI_specification = envelopper(loader.build_openAPI_specification)
-    handlers.trace = parametres_finis(handlers.trace)
     # Comme web_api.py : ``openfisca serve`` a déjà importé ``create_app`` quand il
     # charge le paquet ; on remplace le nom là où il a été importé.
     for module in ("openfisca_web_api.app", "openfisca_web_api.scripts.serve"):

@@ -527,8 +527,13 @@ def _debut(cle: str) -> Instant:
 
 
 def _verifier_resultat(resultat: object) -> None:
-    """Aucun NaN/Infinity dans la réponse (JSON non standard)."""
+    """Aucun NaN/Infinity calculé dans la réponse. Les paramètres lus qu'une trace
+    cite (``trace/<nœud>/parameters``) ne sont pas des résultats : un plafond sans
+    limite (``.inf``) y est légitime, et l'application l'écrit « Infinity »
+    (``spec_openapi._fournisseur_json``)."""
     for chemin, feuille, _ in _parcourir(resultat):
+        if chemin[:1] == ("trace",) and chemin[2:3] == ("parameters",):
+            continue
         if isinstance(feuille, float) and not math.isfinite(feuille):
             raise _erreur(
                 chemin,
