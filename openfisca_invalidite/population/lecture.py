@@ -2,7 +2,9 @@
 français), Excel ou Parquet.
 
 - CSV : séparateur détecté sur la ligne d'en-tête (``;``, ``,`` ou tabulation),
-  encodage UTF-8 (avec ou sans BOM), sinon Windows-1252 / Latin-1 ; toutes
+  encodage UTF-8 (avec ou sans BOM), UTF-16 avec BOM (le « texte Unicode »
+  d'Excel), sinon Windows-1252 / Latin-1 ; un fichier qui contient des octets
+  nuls n'est pas un texte et est refusé ; toutes
   les cellules sont lues comme du texte, puis le schéma
   (:mod:`openfisca_invalidite.population.schema`) les convertit : virgule
   décimale admise, dates ISO seulement sauf format déclaré. Rien n'est deviné
@@ -10,7 +12,9 @@ français), Excel ou Parquet.
 - Excel (``.xlsx``, ``.xlsm``) : première feuille, par openpyxl.
 - Parquet : types du fichier (une colonne de date entière est refusée par le schéma).
 
-Une erreur de lecture est une :class:`PopulationInvalide` qui nomme le fichier.
+Une erreur de lecture (fichier introuvable, dossier, vide, tronqué, classeur
+ou Parquet corrompu, encodage illisible) est une :class:`PopulationInvalide`
+qui nomme le fichier.
 
 :func:`lire_par_morceaux` lit une population plus grande que la mémoire, CSV
 par blocs de lignes ou Parquet par lots, et la rend validée morceau par
@@ -41,6 +45,11 @@ EXTENSIONS_EXCEL = (".xlsx", ".xlsm")
 EXTENSIONS_PARQUET = (".parquet", ".pq")
 #: Encodages essayés dans l'ordre : UTF-8 (BOM ôté s'il est là), puis ceux des tableurs Windows.
 ENCODAGES = ("utf-8-sig", "cp1252", "latin-1")
+#: Marques d'ordre des octets d'UTF-16 (Excel, « texte Unicode ») : lues avant les ENCODAGES.
+BOM_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: Ce que contient un fichier texte qui n'en est pas un (binaire, UTF-16 sans BOM).
+OCTET_NUL = "\x00"
+NON_TEXTE = "octets nuls : ce n'est pas un CSV texte (encodages lus : UTF-8, UTF-16 avec BOM, Windows-1252, Latin-1)"
 SEPARATEURS = (";", ",", "\t")
 
 
@@ -70,21 +79,40 @@ def lire_tableau(chemin: str | Path) -> pd.DataFrame:
             return lire_csv(chemin)
     except PopulationInvalide:
         raise
-    except (OSError, ValueError, KeyError, ImportError) as erreur:
-        premiere_ligne = str(erreur).splitlines()[0] if str(erreur) else type(erreur).__name__
-        raise _erreur(chemin, f"fichier illisible ({premiere_ligne})") from None
+    except Exception as erreur:  # noqa: BLE001 — tout ce qu'un lecteur lève sur un fichier corrompu (zip, XML, Arrow…)
+        raise _illisible(chemin, erreur) from None
     admis = ", ".join((*EXTENSIONS_CSV, *EXTENSIONS_EXCEL, *EXTENSIONS_PARQUET))
     raise _erreur(chemin, f"format non reconnu « {extension} » (admis : {admis})")
 
 
-def lire_csv(chemin: Path) -> pd.DataFrame:
-    octets = chemin.read_bytes()
+def _illisible(chemin: Path, erreur: BaseException) -> PopulationInvalide:
+    """Un fichier que son lecteur ne sait pas lire : la première ligne de la raison."""
+    texte = str(erreur).strip()
+    premiere_ligne = texte.splitlines()[0] if texte else type(erreur).__name__
+    return _erreur(chemin, f"fichier illisible ({premiere_ligne})")
+
+
+def _decoder(chemin: Path, octets: bytes) -> tuple[str, str]:
+    """Le texte d'un CSV et son encodage : UTF-16 s'il commence par son BOM, sinon
+    le premier de ``ENCODAGES`` qui le lit ; refuse des octets nuls."""
+    if octets.startswith(BOM_UTF16):
+        try:
+            return octets.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise _erreur(chemin, "encodage illisible (UTF-16 annoncé par son BOM, mais mal formé)") from None
     for encodage in ENCODAGES:
         try:
             texte = octets.decode(encodage)
             break
         except UnicodeDecodeError:
             continue
+    if OCTET_NUL in texte:
+        raise _erreur(chemin, NON_TEXTE)
+    return texte, encodage
+
+
+def lire_csv(chemin: Path) -> pd.DataFrame:
+    texte, encodage = _decoder(chemin, chemin.read_bytes())
     if not texte.strip():
         raise _erreur(chemin, "fichier vide")
     entete = texte.splitlines()[0]
@@ -157,8 +185,8 @@ def _lots_parquet(chemin: Path, personnes: int) -> Iterator[pd.DataFrame]:
                 lignes = 0
         if lots:
             yield _en_pandas(lots)
-    except (OSError, ValueError) as erreur:
-        raise _erreur(chemin, f"fichier illisible ({str(erreur).splitlines()[0]})") from None
+    except (OSError, ValueError) as erreur:  # Arrow : ArrowInvalid (ValueError), ArrowIOError (OSError)
+        raise _illisible(chemin, erreur) from None
 
 
 def _en_pandas(lots: list) -> pd.DataFrame:
@@ -175,21 +203,29 @@ def _en_pandas(lots: list) -> pd.DataFrame:
 
 
 def _encodage(chemin: Path) -> tuple[str, str]:
-    """Encodage (le premier de ``ENCODAGES`` qui lit tout le fichier, lu par
-    tranches) et ligne d'en-tête d'un CSV, sans le garder en mémoire."""
-    for encodage in ENCODAGES:
+    """Encodage (UTF-16 s'il commence par son BOM, sinon le premier de ``ENCODAGES``
+    qui lit tout le fichier, lu par tranches) et ligne d'en-tête d'un CSV, sans le
+    garder en mémoire ; refuse des octets nuls."""
+    with chemin.open("rb") as fichier:
+        debut = fichier.read(2)
+    candidats = ("utf-16",) if debut in BOM_UTF16 else ENCODAGES
+    for encodage in candidats:
         decodeur = codecs.getincrementaldecoder(encodage)()
         entete = ""
         try:
             with chemin.open("rb") as fichier:
                 while octets := fichier.read(LECTURE_ENCODAGE):
                     texte = decodeur.decode(octets)
+                    if OCTET_NUL in texte:
+                        raise _erreur(chemin, NON_TEXTE)
                     if "\n" not in entete:
                         entete += texte[:4096]
                 decodeur.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return encodage, entete.split("\n", 1)[0].rstrip("\r")
+    if candidats != ENCODAGES:
+        raise _erreur(chemin, "encodage illisible (UTF-16 annoncé par son BOM, mais mal formé)")
     return ENCODAGES[-1], ""  # latin-1 lit tout octet
 
 

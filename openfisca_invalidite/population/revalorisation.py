@@ -83,6 +83,15 @@ PMSS = "references_sociales.plafond_mensuel_securite_sociale"
 MOIS_PAR_AN = 12
 
 
+#: Bornes (exclues) d'un taux annuel d'inflation ou de croissance des salaires : un
+#: garde-fou de saisie (−50 % à +100 % par an), pas une hypothèse.
+TAUX_MINIMUM = -0.5
+TAUX_MAXIMUM = 1.0
+TAUX_ATTENDU = f"un taux annuel fini, entre {TAUX_MINIMUM:g} et {TAUX_MAXIMUM:g} exclus, par exemple 0.0175"
+#: Année d'un taux donné pour toutes les années (« 0.02 » plutôt que « {2027: 0.02} »).
+TOUTES_LES_ANNEES = 0
+
+
 class HypothesesInvalides(ValueError):
     pass
 
@@ -103,8 +112,9 @@ class Revalorisation:
                 msg = f"revalorisation : série « {serie} » vide"
                 raise HypothesesInvalides(msg)
             for annee, taux in valeurs:
-                if not (-0.5 < float(taux) < 1.0):  # noqa: PLR2004 — garde-fou de saisie : −50 % à +100 % par an
-                    msg = f"revalorisation : {serie} {annee} = {taux} (un taux annuel, par exemple 0.0175)"
+                if not (TAUX_MINIMUM < float(taux) < TAUX_MAXIMUM):  # faux aussi pour NaN
+                    quand = "" if annee == TOUTES_LES_ANNEES else f" {annee}"
+                    msg = f"revalorisation : {serie}{quand} = {taux} ({TAUX_ATTENDU})"
                     raise HypothesesInvalides(msg)
 
     def taux(self, serie: str, annee: int) -> float:
@@ -146,7 +156,7 @@ class Revalorisation:
             if donnee is None:
                 series[serie] = getattr(defaut, serie)
             elif isinstance(donnee, (int, float)):
-                series[serie] = ((0, float(donnee)),)
+                series[serie] = ((TOUTES_LES_ANNEES, float(donnee)),)
             else:
                 series[serie] = tuple(sorted((int(a), float(t)) for a, t in dict(donnee).items()))
         return cls(nom=str(valeurs.get("nom", nom)), **series)

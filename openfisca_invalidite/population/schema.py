@@ -143,6 +143,11 @@ DATES = ("date_naissance", "date_debut_invalidite")
 DATES_FACULTATIVES = ("date_effet_pension_invalidite",)
 #: Dates lues sans format déclaré : ISO 8601 seulement (AAAA-MM-JJ, heure nulle admise).
 MOTIF_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?$")
+#: Directives de ``strptime`` admises dans un format de date déclaré ; ``%y`` (année
+#: à deux chiffres) n'en est pas : le siècle serait deviné (« 50 » lu 2050).
+DIRECTIVES_DATE = frozenset("aAbBdjmYHIpMSfzZ%")
+#: Ce qu'un format de date doit lire : (directives qui le lisent, nom).
+PARTIES_DATE = (("dj", "le jour (%d)"), ("mbBj", "le mois (%m)"), ("Y", "l'année (%Y)"))
 #: Années admises dans une date (une année 0000 ou 1800 est une erreur de saisie).
 ANNEES_ADMISES = (1900, 2100)
 #: ``sexe`` (facultatif) : sert aux quotients de mortalité des projections pluriannuelles.
@@ -216,6 +221,20 @@ class PopulationInvalide(ValueError):
         return self._texte()
 
 
+#: Au-delà, une borne s'écrit en notation scientifique.
+ECRITURE_ENTIERE = 1e15
+#: En deçà, un entier s'écrit sans séparateur de milliers (une année).
+SANS_SEPARATEUR = 10_000
+
+
+def lisible(borne: float) -> str:
+    """Une borne écrite exactement : ``2 147 483 647``, ``0.5``, ``-3.403e+38``."""
+    if float(borne).is_integer() and abs(borne) < ECRITURE_ENTIERE:
+        entier = int(borne)
+        return str(entier) if abs(entier) < SANS_SEPARATEUR else f"{entier:,}".replace(",", " ")
+    return f"{borne:.4g}"
+
+
 def colonnes_salaire(df: pd.DataFrame) -> dict[int, str]:
     """Années de carrière présentes : {année: nom de colonne}, triées."""
     trouvees = {int(m.group(1)): c for c in df.columns if (m := MOTIF_SALAIRE.match(str(c)))}
@@ -238,24 +257,45 @@ def colonnes_rfr(df: pd.DataFrame) -> dict[int, str]:
 
 def carriere_longue_en_colonnes(population: pd.DataFrame, carriere: pd.DataFrame) -> pd.DataFrame:
     """Ajoute à ``population`` les colonnes ``salaire_AAAA`` d'une table longue
-    (``id``, ``annee``, ``salaire_brut_annuel``) ; années absentes = 0."""
+    (``id``, ``annee``, ``salaire_brut_annuel``) ; années absentes = 0.
+
+    La table est contrôlée comme une population (lignes de la table citées) :
+    ``annee`` entière parmi les années admises, salaire lisible (virgule
+    décimale admise), positif et fini, un seul salaire par personne et par
+    année, personnes de la population ; une année que la population donne
+    déjà en colonne ``salaire_AAAA`` est refusée (les deux sources se
+    contrediraient)."""
     manquantes = [c for c in ("id", "annee", "salaire_brut_annuel") if c not in carriere.columns]
     if manquantes:
         raise PopulationInvalide(manquantes[0], "colonne absente de la table de carrière")
+    if "id" not in population.columns:
+        colonne, msg = "id", "colonne obligatoire absente de la population (voir le schéma : docs/population.md)"
+        raise PopulationInvalide(colonne, msg)
+    carriere = carriere.reset_index(drop=True)
+    if carriere["id"].isna().any():
+        _refuser(carriere, "id", "valeur manquante", carriere["id"].isna().to_numpy())
+    annees = _nombres(carriere, "annee", "int", *ANNEES_ADMISES)
+    salaires = _nombres(carriere, "salaire_brut_annuel", "float", 0.0, REEL_MAXIMUM)
+    carriere = pd.DataFrame({"id": carriere["id"].to_numpy(), "annee": annees, "salaire_brut_annuel": salaires})
+    deja = colonnes_salaire(population)
+    en_double = np.isin(annees, list(deja))
+    if en_double.any():
+        premiere = int(annees[en_double][0])
+        msg = (
+            f"l'année {premiere} est aussi la colonne « {deja[premiere]} » de la population : "
+            "chaque année de carrière vient de l'une ou de l'autre"
+        )
+        _refuser(carriere, "annee", msg, en_double)
     doublons = carriere.duplicated(["id", "annee"], keep=False).to_numpy()
     if doublons.any():
         colonne, msg = "annee", "deux salaires pour la même personne et la même année (table de carrière)"
-        raise PopulationInvalide(colonne, msg, np.flatnonzero(doublons) + 2)
-    # (id, annee) est unique (contrôlé ci-dessus) : « first » reprend l'unique salaire,
-    # et dropna=False garde, comme pivot, une année dont tous les salaires manquent.
-    large = carriere.pivot_table(
-        index="id", columns="annee", values="salaire_brut_annuel", aggfunc="first", dropna=False
-    )
-    large.columns = [f"salaire_{int(a)}" for a in large.columns]
-    inconnus = ~large.index.isin(population["id"])
+        _refuser(carriere, colonne, msg, doublons)
+    inconnus = ~carriere["id"].isin(population["id"]).to_numpy()
     if inconnus.any():
-        colonne, msg = "id", "identifiants de la table de carrière absents de la population"
-        raise PopulationInvalide(colonne, msg, ids=large.index[inconnus][:LIGNES_MONTREES], lignes=[])
+        _refuser(carriere, "id", "identifiants absents de la population", inconnus)
+    # (id, annee) est unique (contrôlé ci-dessus) : « first » reprend l'unique salaire.
+    large = carriere.pivot_table(index="id", columns="annee", values="salaire_brut_annuel", aggfunc="first")
+    large.columns = [f"salaire_{int(a)}" for a in large.columns]
     large = large.reindex(population["id"]).fillna(0.0).astype(np.float32)
     large.index = population.index
     return pd.concat([population, large], axis=1)
@@ -297,6 +337,21 @@ def _refuser(df: pd.DataFrame, colonne: str, message: str, masque: np.ndarray) -
     raise PopulationInvalide(colonne, message, _lignes(masque), df["id"].to_numpy()[masque][:LIGNES_MONTREES])
 
 
+def defaut_du_format_date(format_date: str) -> str | None:
+    """Ce qui ne va pas dans un format de date déclaré (``--format-date``), ou None :
+    une directive inconnue ou ambiguë, ou un jour, un mois ou une année qu'il ne lit pas."""
+    directives = re.findall(r"%(.?)", format_date)
+    for directive in directives:
+        if directive == "y":
+            return "année à deux chiffres (%y) : le siècle serait deviné ; écrivez l'année en entier (%Y)"
+        if directive not in DIRECTIVES_DATE:
+            return f"directive inconnue « %{directive} » (par exemple %d/%m/%Y)"
+    manquent = [nom for lisent, nom in PARTIES_DATE if not set(lisent) & set(directives)]
+    if manquent:
+        return f"le format ne lit pas {', '.join(manquent)} (par exemple %d/%m/%Y)"
+    return None
+
+
 def valider_population(df: pd.DataFrame, *, format_date: str | None = None) -> pd.DataFrame:
     """Contrôle et normalise une population ; rend une copie prête pour le moteur.
 
@@ -309,6 +364,8 @@ def valider_population(df: pd.DataFrame, *, format_date: str | None = None) -> p
     if not isinstance(df, pd.DataFrame):
         msg = "la population doit être un pandas.DataFrame"
         raise TypeError(msg)
+    if format_date is not None and (defaut := defaut_du_format_date(format_date)):
+        raise PopulationInvalide(SANS_COLONNE, f"format de date « {format_date} » : {defaut}")
     salaires = _verifier_colonnes(df)
     df = df.reset_index(drop=True)
     sortie = pd.DataFrame(index=df.index)
@@ -361,8 +418,7 @@ def _verifier_colonnes(df: pd.DataFrame) -> dict[int, str]:
         colonne, msg = "salaire_AAAA", "aucune colonne de carrière (salaire_2015, salaire_2016…)"
         raise PopulationInvalide(colonne, msg)
     if len(df) == 0:
-        colonne, msg = "id", "population vide"
-        raise PopulationInvalide(colonne, msg)
+        raise PopulationInvalide(SANS_COLONNE, "aucune personne (aucune ligne sous l'en-tête)")
     return salaires
 
 
@@ -587,10 +643,12 @@ def _nombres(df: pd.DataFrame, colonne: str, genre: str, minimum: float | None, 
     if infini.any():
         _refuser(df, colonne, "valeur infinie", infini)
     if minimum is not None and (valeurs < minimum).any():
-        _refuser(df, colonne, f"valeur négative ou inférieure au minimum {minimum:g}", valeurs < minimum)
+        premiere = valeurs[valeurs < minimum][0]
+        trop = "négative" if minimum == 0 else "trop petite"
+        _refuser(df, colonne, f"valeur {premiere:g} {trop} (au moins {lisible(minimum)})", valeurs < minimum)
     if maximum is not None and (valeurs > maximum).any():
         premiere = valeurs[valeurs > maximum][0]
-        _refuser(df, colonne, f"valeur {premiere:g} supérieure au maximum {maximum:g}", valeurs > maximum)
+        _refuser(df, colonne, f"valeur {premiere:g} trop grande (au plus {lisible(maximum)})", valeurs > maximum)
     if genre == "int":
         non_entier = valeurs != np.floor(valeurs)
         if non_entier.any():

@@ -189,6 +189,9 @@ PENSION_MINIMALE_ANNUELLE = 12 * 335.29  # minimum de pension au 1er avril 2025 
 PART_IMPOSABLE = 0.90
 CROISSANCE_REVENUS = 0.02
 MEILLEURES_ANNEES = 10
+#: Plus grande population synthétique (et plus grand morceau) : un garde-fou de saisie
+#: (dix fois la population française), au-delà duquel le tirage ne finirait pas.
+TAILLE_MAXIMUM = 1_000_000_000
 
 
 def generer_population(taille: int = 10_000, mois: str = "2025-06", graine: int = 2025) -> pd.DataFrame:
@@ -212,9 +215,8 @@ def generer_par_morceaux(
     tenant). Le premier morceau est donc ``generer_population(morceau, mois,
     graine)`` aux poids près ; la population entière n'est pas celle de
     ``generer_population(taille, …)`` (d'autres tirages), mais de mêmes lois."""
-    if taille < 1 or morceau < 1:
-        msg = "taille et morceau doivent être ≥ 1"
-        raise ValueError(msg)
+    _verifier_taille("taille", taille)
+    _verifier_taille("morceau", morceau)
     for k, debut in enumerate(range(0, taille, morceau)):
         # Rendu sans être gardé par ce générateur : libéré dès que l'appelant le lâche.
         yield _morceau(min(morceau, taille - debut), debut, taille, mois, graine + k)
@@ -236,9 +238,17 @@ def generer_entrants(taille: int, annee: int, graine: int, *, age_moyen: float, 
     return _generer(taille, f"{annee}-01", graine, entrants=(age_moyen, ecart_type_age))
 
 
+def _verifier_taille(nom: str, valeur: int) -> None:
+    """Un nombre de personnes : un entier de 1 à ``TAILLE_MAXIMUM``."""
+    if isinstance(valeur, bool) or not isinstance(valeur, (int, np.integer)) or not 1 <= valeur <= TAILLE_MAXIMUM:
+        msg = f"{nom} = {valeur!r} : un nombre entier de personnes de 1 à {TAILLE_MAXIMUM:_}".replace("_", " ")
+        raise ValueError(msg)
+
+
 def _generer(taille: int, mois: str, graine: int, entrants: tuple[float, float] | None = None) -> pd.DataFrame:
-    if taille < 1:
-        msg = "taille doit être ≥ 1"
+    _verifier_taille("taille", taille)
+    if isinstance(graine, bool) or not isinstance(graine, (int, np.integer)) or graine < 0:
+        msg = f"graine = {graine!r} : un entier positif ou nul"
         raise ValueError(msg)
     rng = np.random.default_rng(graine)
     debut_mois = np.datetime64(f"{mois[:7]}-01", "D")

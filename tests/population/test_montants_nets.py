@@ -65,7 +65,7 @@ def test_annee_de_rfr_manquante_nommee(petite_population):
 
 @pytest.mark.parametrize(
     ("colonne", "valeur", "mot"),
-    [("zone_residence", "corse", "zone inconnue"), ("nbptr", 1.3, "quarts"), ("rfr_2023", -5, "minimum")],
+    [("zone_residence", "corse", "zone inconnue"), ("nbptr", 1.3, "quarts"), ("rfr_2023", -5, "négative")],
 )
 def test_entrees_fiscales_refusees(petite_population, colonne, valeur, mot):
     population = petite_population.head(20).copy()
