@@ -11,7 +11,11 @@ decile_de=None, format_date=None, **options) -> Comparaison``
   chemin CSV, Excel ou Parquet, ou ``None`` pour la population synthétique de
   ``taille`` personnes (graine ``graine``), tirée pour le premier mois calculé
   (celui que la ligne de commande tire aussi : mêmes options, mêmes nombres).
-- ``periode`` : ``"AAAA-MM"`` (un mois) ou ``"AAAA"`` (12 mois, montants sommés).
+- ``periode`` : ``"AAAA-MM"`` (un mois) ou ``"AAAA"`` (12 mois, montants sommés) ;
+  une période antérieure au premier mois que couvrent les barèmes est refusée
+  avant tout calcul (``PeriodeInvalide``, qui nomme ce mois).
+- ``carriere`` : table longue de carrière (``id``, ``annee``,
+  ``salaire_brut_annuel``) d'une population donnée par un chemin.
 - ``reformes`` : noms du registre ``openfisca_invalidite.reforms.REFORMES``,
   classes ``openfisca_core.reforms.Reform``, couples ``(nom, classe)`` ou
   fabriques sans argument rendant une classe. Un nom inconnu lève
@@ -61,7 +65,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openfisca_invalidite.population.moteur import mois_de, noms_scenarios, scenarios_de, simuler
+from openfisca_invalidite.population.moteur import (
+    mois_de,
+    noms_scenarios,
+    scenarios_de,
+    simuler,
+    verifier_periode_couverte,
+)
 from openfisca_invalidite.population.projection import (
     ajouter_gains,
     analyser,
@@ -157,6 +167,7 @@ def comparer(
     groupes: Sequence[str] = (),
     decile_de: str | None = None,
     format_date: str | None = None,
+    carriere: str | Path | None = None,
     commande: str | None = None,
     **options: object,
 ) -> Comparaison:
@@ -166,7 +177,8 @@ def comparer(
     noms = noms_scenarios(reformes)
     revalo = lire_revalorisation(revalorisation)
     groupes = list(dict.fromkeys(groupes))
-    population, decrite = obtenir_population(population, mois[0], taille, graine, format_date)
+    verifier_periode_couverte(periode, reformes, revalo, int(str(periode)[:4]))
+    population, decrite = obtenir_population(population, mois[0], taille, graine, format_date, carriere)
     verifier_dates(population, decrite, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
     verifier_demandes(population, groupes, decile_de)
     avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
@@ -258,10 +270,11 @@ def comparer_par_morceaux(
     """:func:`comparer` sur une population donnée morceau par morceau (voir le module).
 
     ``morceaux`` : populations validées (:func:`.population.valider_population`) de
-    familles entières ; ``dossier`` : dossier
-    de sortie préparé (:func:`.population.sorties.preparer_dossier`), où
-    ``personnes.parquet`` est écrit au fil du calcul (et supprimé si une erreur
-    l'interrompt) ; ``population`` : sa description pour le manifeste
+    familles entières ; ``dossier`` : où ``personnes.parquet`` est écrit au fil
+    du calcul (et supprimé si une erreur l'interrompt), par exemple le
+    ``chemin`` d'un dossier de sortie préparé
+    (:func:`.population.sorties.preparer_dossier`), que l'on publie après
+    ``Comparaison.ecrire(chemin, deja_prepare=True)`` ; ``population`` : sa description pour le manifeste
     (``source``, et ``fichier`` pour rattacher les erreurs de dates au fichier).
     La mémoire est celle du calcul d'un morceau, puis celle des colonnes que
     lisent les tables (poids, regroupements, montants de chaque scénario).
@@ -277,6 +290,7 @@ def comparer_par_morceaux(
     noms = noms_scenarios(reformes)
     revalo = lire_revalorisation(revalorisation)
     groupes = list(dict.fromkeys(groupes))
+    verifier_periode_couverte(periode, reformes, revalo, int(str(periode)[:4]))
     avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
     execution = _execution(commande, periode, noms, revalo, mois, population, groupes, decile_de, avertissements)
     chemin = Path(dossier) / sorties.PERSONNES

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,6 +36,7 @@ from openfisca_core.simulations import SimulationBuilder
 
 from openfisca_invalidite.commons import oublier
 from openfisca_invalidite.population.schema import (
+    ANNEES_ADMISES,
     CARRIERES_NON_SALARIEES,
     ENUMERATIONS_FACULTATIVES,
     MOTIF_CARRIERE_NON_SALARIEE,
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
 
     #: Une réforme demandée : nom du registre, classe ``Reform``, couple (nom, réforme) ou fabrique.
     ReformeDemandee = str | type[Reform] | tuple[str, object] | Callable[[], type]
+
+journal = logging.getLogger(__name__)
 
 #: Prélèvements sociaux sur la pension (montants négatifs), pension nette et revenu
 #: disponible : calculés quand la population donne le revenu fiscal de référence
@@ -116,6 +121,15 @@ TAILLE_BLOC = 250_000
 LONGUEUR_MOIS = len("AAAA-MM")
 #: Parents d'un couple (rôles demandeur et conjoint) : la famille est en couple à partir de 2.
 PARENTS_D_UN_COUPLE = 2
+#: Hôte de la boucle locale : un LocalCluster n'écoute que là (ordonnanceur,
+#: travailleurs, serveurs HTTP de santé), sauf le tableau de bord si on le demande.
+BOUCLE_LOCALE = "127.0.0.1"
+#: Adresse du tableau de bord d'un LocalCluster : la boucle locale, un port libre.
+TABLEAU_DE_BORD = f"{BOUCLE_LOCALE}:0"
+#: Écritures qui demandent de ne pas ouvrir de tableau de bord.
+SANS_TABLEAU_DE_BORD = ("aucun", "non", "none", "")
+#: Plus grand numéro de port.
+PORT_MAXIMUM = 65_535
 
 
 class ReformeInconnue(KeyError):
@@ -199,15 +213,110 @@ def noms_scenarios(reformes: Sequence = ()) -> list[str]:
 
 
 # --------------------------------------------------------------------------- périodes
+class PeriodeInvalide(ValueError):
+    """Période illisible ou que les barèmes ne couvrent pas : dit avant tout calcul."""
+
+
 def mois_de(periode: str) -> list[str]:
-    """Mois calculés : ``AAAA-MM`` → ce mois ; ``AAAA`` → ses 12 mois."""
-    p = periods.period(str(periode))
+    """Mois calculés : ``AAAA-MM`` → ce mois ; ``AAAA`` → ses 12 mois. Les années
+    sont celles qu'admettent les dates d'une population (``ANNEES_ADMISES``)."""
+    attendu = f"période « {periode} » : un mois AAAA-MM ou une année AAAA attendu"
+    try:
+        p = periods.period(str(periode))
+    except ValueError:  # PeriodError d'OpenFisca, ParserError de pendulum
+        raise PeriodeInvalide(attendu) from None
+    if not ANNEES_ADMISES[0] <= p.start.year <= ANNEES_ADMISES[1]:
+        msg = f"période {periode} : année hors de {ANNEES_ADMISES[0]}-{ANNEES_ADMISES[1]}"
+        raise PeriodeInvalide(msg)
     if p.unit == periods.DateUnit.MONTH and p.size == 1:
         return [str(p)]
     if p.unit == periods.DateUnit.YEAR and p.size == 1:
         return [str(m) for m in p.get_subperiods(periods.DateUnit.MONTH)]
-    msg = f"période « {periode} » : un mois AAAA-MM ou une année AAAA attendu"
-    raise ValueError(msg)
+    raise PeriodeInvalide(attendu)
+
+
+#: Personnes de la population synthétique sur laquelle :func:`verifier_periode_couverte`
+#: essaie un mois (assez pour des familles, des régimes et des catégories différents).
+TAILLE_ECHANTILLON = 100
+#: Mois cherchés par :func:`premier_mois_couvert` : ceux des années admises.
+MOIS_CHERCHES = (ANNEES_ADMISES[0] * 12, ANNEES_ADMISES[1] * 12 + 11)
+
+
+def _bareme_de(erreur: Exception, defaut: str) -> tuple[str, str]:
+    """Le barème (chemin pointé) et la date d'une ``ParameterNotFoundError``."""
+    trouve = re.search(r"parameter '([^']+)'", str(erreur))
+    nom = trouve.group(1) if trouve else str(getattr(erreur, "name", "?"))
+    return nom.replace("[", ".").replace("]", ""), str(getattr(erreur, "instant_str", defaut))
+
+
+def _en_mois(rang: int) -> str:
+    return f"{rang // 12:04d}-{rang % 12 + 1:02d}"
+
+
+@functools.lru_cache(maxsize=64)
+def _bareme_manquant(
+    mois: str, reformes: tuple = (), revalorisation: Revalorisation | None = None, jusqua: int | None = None
+) -> tuple[str, str] | None:
+    """Le barème sans valeur (nom, date) que lit la chaîne entière sur un échantillon
+    de la population synthétique tirée pour ``mois``, ou None si tout se calcule."""
+    from openfisca_core.errors import ParameterNotFoundError
+
+    from openfisca_invalidite.population.synthetique import generer_population
+
+    try:
+        echantillon = valider_population(generer_population(TAILLE_ECHANTILLON, mois, graine=0))
+    except PopulationInvalide:  # un mois si ancien que les naissances tirées précèdent 1900
+        return "", f"{mois}-01"
+    try:
+        calculer_bloc(echantillon, mois, reformes, None, revalorisation, jusqua)
+    except ParameterNotFoundError as erreur:
+        return _bareme_de(erreur, mois)
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def premier_mois_couvert(
+    reformes: tuple = (), revalorisation: Revalorisation | None = None, jusqua: int | None = None
+) -> str | None:
+    """Le premier mois (AAAA-MM) que les barèmes couvrent : la chaîne lit des barèmes
+    à la date du mois calculé et de mois qui le précèdent. Cherché par dichotomie
+    parmi les mois des années admises (une dizaine de calculs d'un échantillon) ;
+    None si aucun mois ne se calcule."""
+    bas, haut = MOIS_CHERCHES
+    if _bareme_manquant(_en_mois(haut), reformes, revalorisation, jusqua) is not None:
+        return None
+    if _bareme_manquant(_en_mois(bas), reformes, revalorisation, jusqua) is None:
+        return _en_mois(bas)
+    while haut - bas > 1:  # bas ne se calcule pas, haut se calcule
+        milieu = (bas + haut) // 2
+        if _bareme_manquant(_en_mois(milieu), reformes, revalorisation, jusqua) is None:
+            haut = milieu
+        else:
+            bas = milieu
+    return _en_mois(haut)
+
+
+def _hors_des_baremes(periode: str, manquant: tuple[str, str], contexte: tuple) -> PeriodeInvalide:
+    """L'erreur d'une période que les barèmes ne couvrent pas : ``manquant`` (nom du
+    barème, date), ``contexte`` (réformes, revalorisation, dernière année)."""
+    premier = premier_mois_couvert(*contexte)
+    couverts = f"à partir de {premier}" if premier else "aucun mois"
+    nom, instant = manquant
+    manque = f" ; le barème « {nom} » n'a pas de valeur au {instant}" if nom else ""
+    msg = f"période {periode} : les barèmes du modèle couvrent les mois {couverts}{manque}"
+    return PeriodeInvalide(msg)
+
+
+def verifier_periode_couverte(
+    periode: str, reformes: tuple = (), revalorisation: Revalorisation | None = None, jusqua: int | None = None
+) -> None:
+    """Une période illisible, hors des années admises ou antérieure au premier mois
+    que couvrent les barèmes est dite ici, avant la lecture de la population et
+    tout calcul, avec le premier mois couvert."""
+    mois = mois_de(periode)
+    manquant = _bareme_manquant(mois[0], tuple(reformes), revalorisation, jusqua)
+    if manquant is not None:
+        raise _hors_des_baremes(periode, manquant, (tuple(reformes), revalorisation, jusqua))
 
 
 # --------------------------------------------------------------------------- un bloc
@@ -470,10 +579,6 @@ def decouper(population: pd.DataFrame, taille_bloc: int = TAILLE_BLOC) -> list[n
     return [b for b in np.split(ordre, coupures) if b.size]
 
 
-class PeriodeInvalide(ValueError):
-    """Période illisible ou que les barèmes ne couvrent pas : dit avant tout calcul."""
-
-
 def barre_de_progression(total: int, *, actif: bool = True, description: str = "simulation") -> tqdm:
     """Barre tqdm sur stderr, en personnes calculées (désactivée si ``actif`` est faux)."""
     from tqdm.auto import tqdm
@@ -488,25 +593,41 @@ def verifier_calculable(
     revalorisation: Revalorisation | None = None,
     jusqua: int | None = None,
 ) -> None:
-    """Calcule une famille sur le premier mois : une période antérieure aux
-    barèmes (ou illisible) est dite ici, avant le calcul de toute la population."""
+    """Calcule la chaîne entière pour une famille sur le premier mois : une période
+    antérieure aux barèmes (ou illisible) est dite ici, avant le calcul de toute
+    la population, avec le premier mois couvert."""
     from openfisca_core.errors import ParameterNotFoundError
 
-    try:
-        mois = mois_de(periode)
-    except ValueError as erreur:
-        raise PeriodeInvalide(str(erreur)) from None
+    mois = mois_de(periode)
     famille = population["famille_id"].iloc[0]
     echantillon = population[population["famille_id"] == famille]
     try:
-        calculer_bloc(echantillon, mois[0], reformes, ("pension_invalidite",), revalorisation, jusqua)
+        calculer_bloc(echantillon, mois[0], reformes, None, revalorisation, jusqua)
     except ParameterNotFoundError as erreur:
-        nom = getattr(erreur, "name", "?")
-        msg = (
-            f"période {periode} : le barème « {nom} » n'a pas de valeur à cette date "
-            f"(les barèmes du modèle commencent en 2015 ; la chaîne lit aussi les mois passés)"
-        )
-        raise PeriodeInvalide(msg) from None
+        manquant = _bareme_de(erreur, mois[0])
+        raise _hors_des_baremes(periode, manquant, (tuple(reformes), revalorisation, jusqua)) from None
+
+
+#: Plus grand nombre de processus ou de travailleurs qu'un moteur lance (un garde-fou de saisie).
+PROCESSUS_MAXIMUM = 1024
+
+
+def _verifier_options(taille_bloc: object, processus: object, dask_workers: object) -> None:
+    """Taille de bloc et nombres de processus : des entiers ≥ 1 (0 ou un négatif ne
+    veut rien dire et ferait tourner le calcul sans fin ou en silence)."""
+    for nom, valeur, maximum in (
+        ("taille_bloc", taille_bloc, None),
+        ("processus", processus, PROCESSUS_MAXIMUM),
+        ("dask_workers", dask_workers, PROCESSUS_MAXIMUM),
+    ):
+        if valeur is None and nom == "processus":
+            continue
+        if isinstance(valeur, bool) or not isinstance(valeur, (int, np.integer)) or valeur < 1:
+            msg = f"{nom} = {valeur!r} : un entier ≥ 1 attendu"
+            raise ValueError(msg)
+        if maximum is not None and valeur > maximum:
+            msg = f"{nom} = {valeur} : au plus {maximum}"
+            raise ValueError(msg)
 
 
 def simuler(
@@ -525,6 +646,7 @@ def simuler(
     processus: int | None = None,
     revalorisation: Revalorisation | None = None,
     jusqua: int | None = None,
+    dask_tableau_de_bord: str | None = TABLEAU_DE_BORD,
 ) -> pd.DataFrame:
     """Calcule la chaîne pour chaque personne, loi en vigueur et réformes.
 
@@ -538,7 +660,11 @@ def simuler(
     ``processus`` (un processus par cœur, ou ``processus`` processus),
     ``dask`` (``LocalCluster`` de ``dask_workers`` fils d'exécution, ou de
     processus avec ``dask_processes``, ou l'ordonnanceur ``scheduler``) ; les
-    résultats sont les mêmes. Rend un DataFrame : ``id``,
+    résultats sont les mêmes. Un ``LocalCluster`` n'écoute que sur la boucle
+    locale ; son tableau de bord est à ``dask_tableau_de_bord``
+    (:func:`adresse_tableau_de_bord` : défaut ``127.0.0.1``, port libre ;
+    ``"aucun"`` : pas de tableau de bord). ``taille_bloc``, ``processus`` et
+    ``dask_workers`` sont des entiers ≥ 1. Rend un DataFrame : ``id``,
     ``famille_id``, ``poids``, ``categorie_invalidite``, ``age``,
     ``tranche_age`` puis les variables (voir :func:`calculer_bloc`), une ligne
     par ligne d'entrée, dans l'ordre, et les autres colonnes d'entrée non
@@ -547,6 +673,8 @@ def simuler(
     if moteur not in MOTEURS:
         msg = f"moteur inconnu « {moteur} » ({', '.join(MOTEURS)})"
         raise ValueError(msg)
+    _verifier_options(taille_bloc, processus, dask_workers)
+    tableau_de_bord = adresse_tableau_de_bord(dask_tableau_de_bord)
     if valider:
         population = valider_population(population)
     reformes = tuple(reformes)
@@ -559,6 +687,45 @@ def simuler(
     calculs = Resultats(len(population))
     propre = not hasattr(progression, "update")
     barre = barre_de_progression(len(population), actif=bool(progression)) if propre else progression
+    try:
+        _lancer(
+            population,
+            arguments,
+            taille_bloc,
+            barre,
+            calculs,
+            moteur=moteur,
+            scheduler=scheduler,
+            dask_workers=dask_workers,
+            dask_processes=dask_processes,
+            processus=processus,
+            tableau_de_bord=tableau_de_bord,
+        )
+    finally:
+        if propre:
+            barre.close()
+    return assembler(population, calculs.colonnes)
+
+
+def _lancer(
+    population: pd.DataFrame,
+    arguments: tuple,
+    taille_bloc: int,
+    barre: tqdm,
+    calculs: Resultats,
+    *,
+    moteur: str,
+    scheduler: str | None,
+    dask_workers: int,
+    dask_processes: bool,
+    processus: int | None,
+    tableau_de_bord: str | None,
+) -> None:
+    """Le calcul de toute la population par le moteur demandé. Un barème sans valeur
+    qu'une famille lit (au-delà de celle que :func:`verifier_calculable` a calculée)
+    arrête tout avec :class:`PeriodeInvalide`, comme avant le calcul."""
+    from openfisca_core.errors import ParameterNotFoundError
+
     try:
         if moteur == "local":
             colonnes = Colonnes(population, systeme_de_base())
@@ -578,11 +745,12 @@ def simuler(
                 workers=dask_workers,
                 processes=dask_processes,
                 calculs=calculs,
+                tableau_de_bord=tableau_de_bord,
             )
-    finally:
-        if propre:
-            barre.close()
-    return assembler(population, calculs.colonnes)
+    except ParameterNotFoundError as erreur:
+        periode, reformes, _, revalorisation, jusqua = arguments
+        manquant = _bareme_de(erreur, "?")
+        raise _hors_des_baremes(periode, manquant, (tuple(reformes), revalorisation, jusqua)) from None
 
 
 def simuler_par_morceaux(
@@ -800,6 +968,7 @@ def _simuler_dask(
     workers: int,
     processes: bool,
     calculs: Resultats,
+    tableau_de_bord: str | None = TABLEAU_DE_BORD,
 ) -> None:
     """Trois cas, les mêmes résultats.
 
@@ -817,6 +986,8 @@ def _simuler_dask(
       processus, gardé d'un appel à l'autre ; les colonnes sont écrites en
       mémoire partagée (``/dev/shm``, environ 0,8 s par million de personnes)
       et chaque travailleur les ouvre sans copie.
+
+    Un ``LocalCluster`` n'écoute que sur la boucle locale (:func:`ecoute_locale`).
     """
     from openfisca_invalidite.extras import imports_de
 
@@ -826,11 +997,14 @@ def _simuler_dask(
     global _PARTAGE  # noqa: PLW0603 — lu par les fils d'exécution des travailleurs
     cluster, dossier = None, None
     if scheduler:
-        client = Client(scheduler)
+        client = _client_distant(scheduler)
     elif processes:
-        client = _client_local(workers)
+        client = _client_local(workers, tableau_de_bord)
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=":0")
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=False, **ecoute_locale(tableau_de_bord)
+        )
+        annoncer_tableau_de_bord(cluster, tableau_de_bord)
         client = Client(cluster)
     try:
         if scheduler:
@@ -909,26 +1083,102 @@ def _oublier_dossier(dossier: str) -> None:
     _DOSSIERS_OUVERTS.pop(dossier, None)
 
 
-#: LocalCluster de chaque nombre de travailleurs, gardé d'un appel à l'autre (ses
-#: processus ont déjà importé le modèle et construit les systèmes) et fermé à la
-#: sortie de Python ou par :func:`arreter_dask`.
-_CLUSTERS: dict[int, tuple[object, object]] = {}
+#: Secondes accordées pour joindre un ordonnanceur Dask existant.
+DELAI_ORDONNANCEUR = 10
 
 
-def _client_local(workers: int) -> object:
+class OrdonnanceurInjoignable(ValueError):
+    """L'ordonnanceur Dask demandé ne répond pas (dit avant tout calcul)."""
+
+
+def adresse_tableau_de_bord(adresse: str | None = TABLEAU_DE_BORD) -> str | None:
+    """L'adresse ``hôte:port`` où écoute le tableau de bord d'un LocalCluster Dask :
+    ``None`` (ou ``"aucun"``) pour aucun tableau de bord ; un port seul (``8787``
+    ou ``:8787``) sur la boucle locale ; ``0.0.0.0:8787`` pour toutes les
+    interfaces, seulement si on l'écrit."""
+    if adresse is None or str(adresse).strip().lower() in SANS_TABLEAU_DE_BORD:
+        return None
+    hote, _, port = str(adresse).strip().rpartition(":")
+    hote = hote.strip("[]") or BOUCLE_LOCALE
+    if not port.isdigit() or int(port) > PORT_MAXIMUM or any(c.isspace() or c == "/" for c in hote):
+        msg = (
+            f"tableau de bord « {adresse} » : hôte:port attendu (par exemple 127.0.0.1:8787, "
+            f"un port de 0 à {PORT_MAXIMUM}, 0 = libre), ou « aucun »"
+        )
+        raise ValueError(msg)
+    return f"[{hote}]:{int(port)}" if ":" in hote else f"{hote}:{int(port)}"
+
+
+def ecoute_locale(tableau_de_bord: str | None = TABLEAU_DE_BORD) -> dict:
+    """Les options d'un ``LocalCluster`` pour qu'il n'écoute que sur la boucle locale,
+    sauf son tableau de bord s'il est ailleurs : Dask lie sinon le serveur HTTP de
+    l'ordonnanceur (tableau de bord, santé, métriques) et, pour des travailleurs
+    fils d'exécution, les leurs à toutes les interfaces. Sans tableau de bord, le
+    serveur HTTP de l'ordonnanceur (santé, métriques) reste, sur la boucle locale."""
+    locale = f"{BOUCLE_LOCALE}:0"
+    options = {"worker_dashboard_address": locale}
+    if tableau_de_bord is None:
+        options |= {"dashboard_address": None, "scheduler_kwargs": {"dashboard": False, "dashboard_address": locale}}
+    else:
+        options["dashboard_address"] = tableau_de_bord
+    return options
+
+
+def ecoutes(cluster: object) -> list[tuple[str, int]]:
+    """Les adresses (hôte, port) où écoute le serveur HTTP de l'ordonnanceur d'un LocalCluster."""
+    serveur = getattr(cluster.scheduler, "http_server", None)
+    prises = getattr(serveur, "_sockets", {}).values()  # tornado ne les expose pas autrement
+    return [tuple(prise.getsockname()[:2]) for prise in prises]
+
+
+def annoncer_tableau_de_bord(cluster: object, tableau_de_bord: str | None) -> None:
+    """Dit au journal où lire le tableau de bord (Dask l'annonce sous le nom de la machine)."""
+    if tableau_de_bord is None:
+        return
+    for hote, port in ecoutes(cluster):
+        journal.info("tableau de bord Dask : http://%s:%d/status", hote, port)
+
+
+def _client_distant(scheduler: str) -> object:
+    """Le client d'un ordonnanceur existant ; une adresse qui ne répond pas est dite
+    en une ligne (après ``DELAI_ORDONNANCEUR`` secondes)."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout=DELAI_ORDONNANCEUR)
+    except (OSError, ValueError, TypeError) as erreur:
+        premiere = str(erreur).splitlines()[0] if str(erreur) else type(erreur).__name__
+        msg = f"ordonnanceur « {scheduler} » injoignable ({premiere})"
+        raise OrdonnanceurInjoignable(msg) from None
+
+
+#: LocalCluster de chaque nombre de travailleurs et tableau de bord, gardé d'un appel
+#: à l'autre (ses processus ont déjà importé le modèle et construit les systèmes) et
+#: fermé à la sortie de Python ou par :func:`arreter_dask`.
+_CLUSTERS: dict[tuple[int, str | None], tuple[object, object]] = {}
+
+
+def _client_local(workers: int, tableau_de_bord: str | None = TABLEAU_DE_BORD) -> object:
     import dask
     from dask.distributed import Client, LocalCluster
 
-    cluster, client = _CLUSTERS.get(workers, (None, None))
+    cluster, client = _CLUSTERS.get((workers, tableau_de_bord), (None, None))
     if client is not None and client.status == "running":
         return client
     environnement = {**dask.config.get("distributed.nanny.pre-spawn-environ"), **ENVIRONNEMENT_DES_TRAVAILLEURS}
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environnement}):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host=BOUCLE_LOCALE,
+            **ecoute_locale(tableau_de_bord),
+        )
+    annoncer_tableau_de_bord(cluster, tableau_de_bord)
     client = Client(cluster, set_as_default=False)
     if not _CLUSTERS:
         atexit.register(arreter_dask)
-    _CLUSTERS[workers] = (cluster, client)
+    _CLUSTERS[workers, tableau_de_bord] = (cluster, client)
     return client
 
 

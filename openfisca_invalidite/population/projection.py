@@ -58,6 +58,7 @@ from openfisca_invalidite.population.moteur import (
     scenarios_de,
     simuler,
     systeme_de_base,
+    verifier_periode_couverte,
 )
 from openfisca_invalidite.population.revalorisation import (
     Revalorisation,
@@ -66,6 +67,7 @@ from openfisca_invalidite.population.revalorisation import (
     sources_hypotheses,
 )
 from openfisca_invalidite.population.schema import (
+    ANNEES_ADMISES,
     PopulationInvalide,
     lire_population,
     valider_population,
@@ -85,12 +87,17 @@ MOTIF_ANNEES = re.compile(r"^\s*(\d{4})\s*(?:[-:]|\.\.)\s*(\d{4})\s*$")
 
 
 class PeriodeInvalide(ValueError):
-    pass
+    """Années illisibles ou hors des bornes ; ``motif`` : le message sans les années."""
+
+    def __init__(self, annees: object, motif: str) -> None:
+        self.motif = motif
+        super().__init__(f"années « {annees} » : {motif}")
 
 
 # --------------------------------------------------------------------------- options communes
 def lire_annees(annees: str | int | Iterable[int]) -> list[int]:
-    """``"2026-2035"`` (ou ``2026:2035``), une année, ou une suite d'années consécutives."""
+    """``"2026-2035"`` (ou ``2026:2035``), une année, ou une suite d'années consécutives,
+    parmi les années admises (``ANNEES_ADMISES``), ``ANNEES_MAXIMUM`` au plus."""
     if isinstance(annees, str):
         trouve = MOTIF_ANNEES.match(annees)
         if trouve:
@@ -98,19 +105,18 @@ def lire_annees(annees: str | int | Iterable[int]) -> list[int]:
         elif annees.strip().isdigit() and len(annees.strip()) == len("AAAA"):
             debut = fin = int(annees)
         else:
-            msg = f"années « {annees} » : AAAA-AAAA attendu (par exemple 2026-2035)"
-            raise PeriodeInvalide(msg)
+            raise PeriodeInvalide(annees, "AAAA-AAAA attendu (par exemple 2026-2035)")
         liste = list(range(debut, fin + 1))
     elif isinstance(annees, int):
         liste = [annees]
     else:
         liste = [int(a) for a in annees]
     if not liste or liste != list(range(liste[0], liste[0] + len(liste))):
-        msg = f"années {annees} : une suite croissante d'années consécutives est attendue"
-        raise PeriodeInvalide(msg)
+        raise PeriodeInvalide(annees, "une suite croissante d'années consécutives est attendue")
+    if not (ANNEES_ADMISES[0] <= liste[0] and liste[-1] <= ANNEES_ADMISES[1]):
+        raise PeriodeInvalide(annees, f"années hors de {ANNEES_ADMISES[0]}-{ANNEES_ADMISES[1]}")
     if len(liste) > ANNEES_MAXIMUM:
-        msg = f"années {annees} : au plus {ANNEES_MAXIMUM} ans"
-        raise PeriodeInvalide(msg)
+        raise PeriodeInvalide(annees, f"{len(liste)} ans, au plus {ANNEES_MAXIMUM}")
     return liste
 
 
@@ -127,19 +133,28 @@ def lire_revalorisation(revalorisation: str | dict | Revalorisation | None) -> R
     raise ValueError(msg)
 
 
-def obtenir_population(
-    population: pd.DataFrame | str | Path | None, mois: str, taille: int, graine: int, format_date: str | None
+def obtenir_population(  # noqa: PLR0917 — les options de la population, dans l'ordre de projeter
+    population: pd.DataFrame | str | Path | None,
+    mois: str,
+    taille: int,
+    graine: int,
+    format_date: str | None,
+    carriere: str | Path | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Population validée et sa description pour le manifeste. La population
-    synthétique est tirée pour ``mois`` (AAAA-MM), le premier mois calculé."""
+    synthétique est tirée pour ``mois`` (AAAA-MM), le premier mois calculé.
+    ``carriere`` : la table longue de carrière d'une population lue d'un fichier."""
     if population is None:
         decrite = {"source": "population synthétique intégrée", "taille": taille, "graine": graine, "mois_tirage": mois}
         return valider_population(generer_population(taille, mois, graine)), decrite
     if isinstance(population, (str, Path)):
-        return lire_population(population, format_date=format_date), {
-            "source": str(population),
-            "fichier": str(population),
-        }
+        decrite = {"source": str(population), "fichier": str(population)}
+        if carriere is not None:
+            decrite["carriere"] = str(carriere)
+        return lire_population(population, carriere, format_date=format_date), decrite
+    if carriere is not None:
+        msg = "carriere= accompagne une population lue d'un fichier (un chemin), pas un DataFrame"
+        raise TypeError(msg)
     return valider_population(population, format_date=format_date), {"source": "DataFrame", "lignes": len(population)}
 
 
@@ -299,6 +314,7 @@ def projeter(
     groupes: Sequence[str] = (),
     decile_de: str | None = None,
     format_date: str | None = None,
+    carriere: str | Path | None = None,
     commande: str | None = None,
     progression: bool = True,
     **options: object,
@@ -312,7 +328,8 @@ def projeter(
     noms = noms_scenarios(reformes)
     revalo = lire_revalorisation(revalorisation)
     groupes = list(dict.fromkeys(groupes))
-    population, decrite = obtenir_population(population, f"{liste[0]}-01", taille, graine, format_date)
+    verifier_periode_couverte(str(liste[0]), reformes, revalo, liste[-1])
+    population, decrite = obtenir_population(population, f"{liste[0]}-01", taille, graine, format_date, carriere)
     verifier_dates(population, decrite, f"{liste[0]}-01-01", f"{liste[0]}-01-31")
     verifier_demandes(population, groupes, decile_de)
     avertissements = avertir_gel(revalo, f"{liste[-1]}-12-31")
