@@ -18,11 +18,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import re
 import shlex
 import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EPILOGUE = """
 exemples :
@@ -49,9 +55,159 @@ agregats.csv, ecarts_reformes.csv, deciles.csv (une période) ou annuel.csv,
 budget.csv, deciles.csv, groupes.csv, demographie.csv (plusieurs années) ;
 resultats.xlsx ; graphiques PNG ; execution.json.
 
-code de sortie 2 sur une entrée invalide : une ligne qui nomme le fichier, la
-colonne et les lignes, rien n'est écrit.
+code de sortie 2 sur une entrée ou une option invalide : une ligne qui nomme
+l'option, ou le fichier, la colonne et les lignes ; dit avant le calcul, rien
+n'est écrit. Le dossier de sortie ne contient que les fichiers de l'exécution
+(écrits à côté, placés à la fin) ; --ecraser remplace ceux d'une exécution
+précédente, jamais les autres.
 """
+
+#: Garde-fous des options numériques (au-delà, une faute de frappe ou un calcul sans fin).
+PERSONNES_MAXIMUM = 1_000_000_000
+PROCESSUS_MAXIMUM = 1024
+#: Une option ``--mois`` : AAAA-MM ; ``--annee`` : AAAA.
+MOTIF_MOIS = re.compile(r"^(\d{4})-(\d{2})$")
+MOTIF_ANNEE = re.compile(r"^\d{4}$")
+MOIS_PAR_AN = 12
+#: ``--tableau-de-bord`` non donné : celui du moteur (boucle locale, port libre) ; pas
+#: une chaîne, qu'argparse passerait à la conversion de l'option.
+TABLEAU_PAR_DEFAUT = object()
+
+
+def _entier(minimum: int, maximum: int | None, unite: str) -> Callable[[str], int]:
+    """Un entier de ``minimum`` à ``maximum`` (``unite`` : ce qu'il compte)."""
+
+    def lire(texte: str) -> int:
+        try:
+            valeur = int(texte.strip().replace(" ", "").replace("_", ""))
+        except ValueError:
+            msg = f"{texte} : un nombre entier attendu ({unite})"
+            raise argparse.ArgumentTypeError(msg) from None
+        if valeur < minimum:
+            msg = f"{texte} : au moins {minimum} ({unite})"
+            raise argparse.ArgumentTypeError(msg)
+        if maximum is not None and valeur > maximum:
+            from openfisca_invalidite.population.schema import lisible
+
+            msg = f"{texte} : trop grand, au plus {lisible(maximum)} ({unite})"
+            raise argparse.ArgumentTypeError(msg)
+        return valeur
+
+    return lire
+
+
+def _taux(texte: str) -> float:
+    """Un taux annuel fini, dans les bornes de la revalorisation (virgule décimale admise)."""
+    from openfisca_invalidite.population.revalorisation import TAUX_ATTENDU, TAUX_MAXIMUM, TAUX_MINIMUM
+
+    try:
+        valeur = float(texte.strip().replace(",", "."))
+    except ValueError:
+        valeur = math.nan
+    if not (TAUX_MINIMUM < valeur < TAUX_MAXIMUM):  # faux aussi pour NaN
+        msg = f"{texte} : {TAUX_ATTENDU}"
+        raise argparse.ArgumentTypeError(msg)
+    return valeur
+
+
+def _annee_admise(texte: str, annee: int) -> None:
+    from openfisca_invalidite.population.schema import ANNEES_ADMISES
+
+    if not ANNEES_ADMISES[0] <= annee <= ANNEES_ADMISES[1]:
+        msg = f"{texte} : année hors de {ANNEES_ADMISES[0]}-{ANNEES_ADMISES[1]}"
+        raise argparse.ArgumentTypeError(msg)
+
+
+def _mois(texte: str) -> str:
+    """``--mois`` : un mois AAAA-MM (une année s'écrit avec ``--annee``)."""
+    valeur = texte.strip()
+    trouve = MOTIF_MOIS.match(valeur)
+    if not trouve or not 1 <= int(trouve.group(2)) <= MOIS_PAR_AN:
+        conseil = f" ; une année : --annee {valeur}" if MOTIF_ANNEE.match(valeur) else ""
+        msg = f"{texte} : un mois AAAA-MM attendu (par exemple 2025-06){conseil}"
+        raise argparse.ArgumentTypeError(msg)
+    _annee_admise(texte, int(trouve.group(1)))
+    return valeur
+
+
+def _annee(texte: str) -> str:
+    """``--annee`` : une année AAAA (un mois s'écrit avec ``--mois``, plusieurs années avec ``--annees``)."""
+    from openfisca_invalidite.population.projection import MOTIF_ANNEES
+
+    valeur = texte.strip()
+    if not MOTIF_ANNEE.match(valeur):
+        conseil = ""
+        if MOTIF_MOIS.match(valeur):
+            conseil = f" ; un mois : --mois {valeur}"
+        elif MOTIF_ANNEES.match(valeur):
+            conseil = f" ; plusieurs années : --annees {valeur}"
+        msg = f"{texte} : une année AAAA attendue (par exemple 2025){conseil}"
+        raise argparse.ArgumentTypeError(msg)
+    _annee_admise(texte, int(valeur))
+    return valeur
+
+
+def _annees(texte: str) -> str:
+    """``--annees`` : AAAA-AAAA (ou une année), comme :func:`projection.lire_annees`."""
+    from openfisca_invalidite.population.projection import PeriodeInvalide, lire_annees
+
+    try:
+        lire_annees(texte)
+    except PeriodeInvalide as erreur:
+        conseil = f" ; un mois : --mois {texte.strip()}" if MOTIF_MOIS.match(texte.strip()) else ""
+        msg = f"{texte} : {erreur.motif}{conseil}"
+        raise argparse.ArgumentTypeError(msg) from None
+    return texte.strip()
+
+
+def _format_date(texte: str) -> str:
+    """``--format-date`` : un format de strptime qui lit jour, mois et année."""
+    from openfisca_invalidite.population.schema import defaut_du_format_date
+
+    defaut = defaut_du_format_date(texte)
+    if defaut:
+        msg = f"« {texte} » : {defaut}"
+        raise argparse.ArgumentTypeError(msg)
+    return texte
+
+
+def _tableau_de_bord(texte: str) -> str | None:
+    """``--tableau-de-bord`` : hôte:port, un port seul (boucle locale) ou « aucun »."""
+    from openfisca_invalidite.population.moteur import adresse_tableau_de_bord
+
+    try:
+        return adresse_tableau_de_bord(texte)
+    except ValueError as erreur:
+        msg = f"{texte} : {str(erreur).split(' : ', 1)[1]}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+#: Messages d'argparse (en anglais) et leur traduction, sur une ligne.
+TRADUCTIONS = (
+    (re.compile(r"^invalid choice: '?([^']*)'? \(choose from (.*)\)$"), r"choix « \1 » inconnu (admis : \2)"),
+    (re.compile(r"^expected one argument$"), "une valeur attendue"),
+    (re.compile(r"^not allowed with argument (.*)$"), r"incompatible avec \1"),
+    (re.compile(r"^ignored explicit argument '(.*)'$"), r"valeur « \1 » en trop"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"option inconnue : \1 (voir --aide)"),
+    (re.compile(r"^the following arguments are required: (.*)$"), r"argument attendu : \1"),
+    (re.compile(r"^ambiguous option: (.*) could match (.*)$"), r"option ambiguë \1 (\2)"),
+)
+MOTIF_ARGUMENT = re.compile(r"^argument (?P<options>[^:]+): (?P<message>.*)$", re.DOTALL)
+
+
+class _Analyseur(argparse.ArgumentParser):
+    """Une erreur d'option : une ligne en français sur la sortie d'erreur, code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        trouve = MOTIF_ARGUMENT.match(message)
+        option, texte = (trouve["options"].split("/")[0], trouve["message"]) if trouve else ("", message)
+        for motif, traduction in TRADUCTIONS:
+            if motif.match(texte):
+                texte = motif.sub(traduction, texte).replace("'", "")
+                option += " :" if option else ""
+                break
+        ligne = f"{option} {texte}" if option else texte  # nos messages commencent par la valeur lue
+        self.exit(2, f"openfisca-invalidite : erreur : {' '.join(ligne.split())}\n")
 
 
 def _option(groupe: argparse._ArgumentGroup, francais: str, anglais: str, **kwargs: object) -> None:
@@ -63,14 +219,14 @@ def _aide(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Analyseur(
         prog="openfisca-invalidite",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
     _aide(parser)
-    sous = parser.add_subparsers(dest="commande", required=True, metavar="{simuler,reformes}")
+    sous = parser.add_subparsers(dest="commande", required=True, metavar="{simuler,reformes}", parser_class=_Analyseur)
     s = sous.add_parser(
         "simuler",
         aliases=["simulate"],
@@ -84,16 +240,42 @@ def _parser() -> argparse.ArgumentParser:
     source = s.add_argument_group("population")
     _option(source, "--entree", "--input", metavar="FICHIER", help="population CSV, Excel ou Parquet")
     _option(source, "--carriere", "--career", metavar="FICHIER", help="carrière : id, annee, salaire_brut_annuel")
-    _option(source, "--format-date", "--date-format", metavar="FORMAT", help="format des dates (ex. %%d/%%m/%%Y)")
     _option(
-        source, "--taille", "--size", type=int, default=100_000, help="taille de la population synthétique (100000)"
+        source,
+        "--format-date",
+        "--date-format",
+        metavar="FORMAT",
+        type=_format_date,
+        help="format des dates (ex. %%d/%%m/%%Y)",
     )
-    _option(source, "--graine", "--seed", type=int, default=2025, help="graine des tirages (défaut 2025)")
+    _option(
+        source,
+        "--taille",
+        "--size",
+        type=_entier(1, PERSONNES_MAXIMUM, "personnes de la population synthétique"),
+        default=100_000,
+        help="taille de la population synthétique (100000)",
+    )
+    _option(
+        source,
+        "--graine",
+        "--seed",
+        type=_entier(0, None, "graine des tirages, un entier positif ou nul"),
+        default=2025,
+        help="graine des tirages (défaut 2025)",
+    )
 
     quand = s.add_argument_group("période (une des trois ; défaut : --mois 2025-06)").add_mutually_exclusive_group()
-    _option(quand, "--mois", "--month", default=None, help="un mois AAAA-MM")
-    _option(quand, "--annee", "--year", default=None, help="une année AAAA : 12 mois, montants sommés")
-    _option(quand, "--annees", "--years", default=None, help="plusieurs années AAAA-AAAA, population qui évolue")
+    _option(quand, "--mois", "--month", type=_mois, default=None, help="un mois AAAA-MM")
+    _option(quand, "--annee", "--year", type=_annee, default=None, help="une année AAAA : 12 mois, montants sommés")
+    _option(
+        quand,
+        "--annees",
+        "--years",
+        type=_annees,
+        default=None,
+        help="plusieurs années AAAA-AAAA, population qui évolue",
+    )
 
     scenario = s.add_argument_group("réformes et hypothèses")
     _option(
@@ -113,9 +295,9 @@ def _parser() -> argparse.ArgumentParser:
         default="publiee",
         help="barèmes après leur dernière valeur publiée : hypothèses publiées (défaut) ou gel",
     )
-    _option(scenario, "--inflation", "--inflation-rate", type=float, metavar="TAUX", help="remplace l'inflation (0.02)")
+    _option(scenario, "--inflation", "--inflation-rate", type=_taux, metavar="TAUX", help="remplace l'inflation (0.02)")
     _option(
-        scenario, "--croissance-salaires", "--wage-growth", type=float, metavar="TAUX", help="remplace le SMPT (0.025)"
+        scenario, "--croissance-salaires", "--wage-growth", type=_taux, metavar="TAUX", help="remplace le SMPT (0.025)"
     )
     _option(scenario, "--sans-deces", "--no-deaths", action="store_true", help="projection : pas de mortalité")
     _option(
@@ -146,17 +328,34 @@ def _parser() -> argparse.ArgumentParser:
     _option(calcul, "--ordonnanceur", "--scheduler", metavar="ADRESSE", help="ordonnanceur Dask existant")
     _option(
         calcul,
+        "--tableau-de-bord",
+        "--dashboard",
+        type=_tableau_de_bord,
+        default=TABLEAU_PAR_DEFAUT,
+        metavar="ADRESSE",
+        help="tableau de bord du LocalCluster Dask : 127.0.0.1, port libre, par défaut ; hôte:port "
+        "(0.0.0.0:8787 pour toutes les interfaces) ou aucun",
+    )
+    _option(
+        calcul,
         "--processus",
         "--workers",
-        type=int,
+        type=_entier(1, PROCESSUS_MAXIMUM, "processus ou travailleurs"),
         help="processus du moteur processus (défaut : un par cœur) ou travailleurs du LocalCluster Dask (défaut 2)",
     )
-    _option(calcul, "--taille-bloc", "--chunk-size", type=int, default=250_000, help="personnes par bloc (250000)")
+    _option(
+        calcul,
+        "--taille-bloc",
+        "--chunk-size",
+        type=_entier(1, PERSONNES_MAXIMUM, "personnes par bloc"),
+        default=250_000,
+        help="personnes par bloc (250000)",
+    )
     _option(
         calcul,
         "--morceaux",
         "--chunks",
-        type=int,
+        type=_entier(1, PERSONNES_MAXIMUM, "personnes par morceau"),
         metavar="N",
         help="population plus grande que la mémoire : lue (CSV, Parquet) ou tirée par morceaux de N personnes, "
         "personnes.parquet écrit morceau par morceau (--mois ou --annee)",
@@ -197,10 +396,14 @@ def _revalorisation(args: argparse.Namespace) -> object:
 
 
 def _travailleurs(args: argparse.Namespace) -> dict:
-    """``--processus`` : processus du moteur ``processus``, travailleurs de Dask."""
-    if args.processus is None:
-        return {}
-    return {"processus": args.processus} if args.moteur == "processus" else {"dask_workers": args.processus}
+    """``--processus`` : processus du moteur ``processus``, travailleurs de Dask ;
+    ``--tableau-de-bord`` : celui du LocalCluster Dask."""
+    options = {}
+    if args.processus is not None:
+        options = {"processus": args.processus} if args.moteur == "processus" else {"dask_workers": args.processus}
+    if args.tableau_de_bord is not TABLEAU_PAR_DEFAUT:
+        options["dask_tableau_de_bord"] = args.tableau_de_bord
+    return options
 
 
 def options_api(args: argparse.Namespace) -> dict:
@@ -214,6 +417,7 @@ def options_api(args: argparse.Namespace) -> dict:
         "groupes": _groupes(args.grouper_par),
         "decile_de": args.decile_de,
         "format_date": args.format_date,
+        **({"carriere": args.carriere} if args.carriere else {}),
         "taille_bloc": args.taille_bloc,
         "moteur": args.moteur,
         "scheduler": args.ordonnanceur,
@@ -223,7 +427,13 @@ def options_api(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """La commande ; rend son code de sortie : 0, 2 sur une option ou une entrée
+    invalide (une ligne sur la sortie d'erreur), 130 sur Ctrl-C. L'aide
+    (``--aide``) rend 0, une option invalide 2, sans lever ``SystemExit``."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as sortie:  # --aide, ou une option invalide déjà dite en une ligne
+        return sortie.code if isinstance(sortie.code, int) else 2
     from openfisca_invalidite.population.moteur import ReformeInconnue, reformes_disponibles
 
     if args.commande in ("reformes", "reforms"):
@@ -247,15 +457,16 @@ def _erreur(erreur: BaseException | str) -> int:
 
 
 def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
-    from openfisca_invalidite.comparaison import comparer
-    from openfisca_invalidite.extras import ExtraManquant, exiger
+    """Contrôles, calcul, écriture : toute erreur attendue est une ligne et le code 2,
+    dite avant le calcul ; le dossier de sortie n'est touché qu'à la fin
+    (:class:`.population.sorties.DossierDeSortie`)."""
     from openfisca_invalidite.population.agregats import ColonneInconnue, resume
+    from openfisca_invalidite.population.moteur import OrdonnanceurInjoignable, ReformeInconnue
     from openfisca_invalidite.population.moteur import PeriodeInvalide as PeriodeNonCouverte
-    from openfisca_invalidite.population.moteur import ReformeInconnue
-    from openfisca_invalidite.population.projection import PeriodeInvalide, projeter
+    from openfisca_invalidite.population.projection import PeriodeInvalide
     from openfisca_invalidite.population.revalorisation import HypothesesInvalides
     from openfisca_invalidite.population.schema import PopulationInvalide
-    from openfisca_invalidite.population.sorties import SortieInvalide, preparer_dossier
+    from openfisca_invalidite.population.sorties import SortieInvalide, raison
 
     commande = "openfisca-invalidite " + shlex.join(sys.argv[1:] if argv is None else argv)
     attendues = (
@@ -266,56 +477,89 @@ def _simuler(args: argparse.Namespace, argv: list[str] | None) -> int:
         ColonneInconnue,
         HypothesesInvalides,
         SortieInvalide,
+        OrdonnanceurInjoignable,
         FileNotFoundError,
     )
     debut = time.perf_counter()
     refus = _options_incompatibles(args)
     if refus:
         return _erreur(refus)
-    try:
-        # Un extra manquant arrête avant le calcul, pas après.
-        if not args.sans_graphiques:
-            exiger("graphiques")
-        if args.moteur == "dask":
-            exiger("dask")
-        dossier = preparer_dossier(Path(args.sortie), ecraser=args.ecraser)
-        options = options_api(args)
-        if args.carriere:
-            from openfisca_invalidite.population.schema import lire_population
-
-            options["population"] = lire_population(args.entree, args.carriere, format_date=args.format_date)
-        if args.morceaux is not None:
-            resultat = _comparer_par_morceaux(args, dossier, commande, options)
-        elif args.annees:
-            resultat = projeter(
-                annees=args.annees,
-                deces=not args.sans_deces,
-                entrees=not args.sans_entrees,
-                commande=commande,
-                **options,
-            )
-        else:
-            resultat = comparer(periode=args.annee or args.mois or "2025-06", commande=commande, **options)
-    except ExtraManquant as erreur:
-        ou_bien = " (ou --sans-graphiques)" if erreur.extra == "graphiques" else ""
-        return _erreur(f"{erreur}{ou_bien}")
-    except (*attendues, ValueError) as erreur:  # ValueError : garde-fous (agrégat infini, période illisible)
-        return _erreur(erreur)
-    fichiers = resultat.ecrire(dossier, graphiques=not args.sans_graphiques, deja_prepare=True)
+    sortie = _preparer(args)
+    if isinstance(sortie, str):
+        return _erreur(sortie)
+    with sortie:  # une exception imprévue, ou Ctrl-C, abandonne ce qui est écrit
+        try:
+            resultat = _calculer(args, sortie.chemin, commande)
+        except (*attendues, ValueError) as erreur:  # ValueError : garde-fous (agrégat infini…)
+            sortie.abandonner()
+            return _erreur(_rattacher(erreur, args, PopulationInvalide))
+        try:
+            fichiers = resultat.ecrire(sortie.chemin, graphiques=not args.sans_graphiques, deja_prepare=True)
+            fichiers = sortie.publier(fichiers)
+        except OSError as erreur:
+            sortie.abandonner()
+            return _erreur(f"sortie « {args.sortie} » : écriture impossible ({raison(erreur)})")
+        except SortieInvalide as erreur:
+            return _erreur(erreur)
     duree = time.perf_counter() - debut
     _afficher(resultat, resume, duree)
     print("fichiers :", ", ".join(str(f) for f in fichiers))
     return 0
 
 
+def _preparer(args: argparse.Namespace) -> object | str:
+    """Les extras demandés, puis le dossier de sortie préparé ; ou le refus, en une ligne."""
+    from openfisca_invalidite.extras import ExtraManquant, exiger
+    from openfisca_invalidite.population.sorties import SortieInvalide, preparer_dossier
+
+    try:
+        # Un extra manquant arrête avant le calcul, pas après.
+        if not args.sans_graphiques:
+            exiger("graphiques")
+        if args.moteur == "dask":
+            exiger("dask")
+        return preparer_dossier(Path(args.sortie), ecraser=args.ecraser)
+    except ExtraManquant as erreur:
+        ou_bien = " (ou --sans-graphiques)" if erreur.extra == "graphiques" else ""
+        return f"{erreur}{ou_bien}"
+    except SortieInvalide as erreur:
+        return str(erreur)
+
+
+def _rattacher(erreur: Exception, args: argparse.Namespace, population_invalide: type) -> Exception:
+    """Une erreur de la population lue qui ne nomme pas encore son fichier le nomme."""
+    if isinstance(erreur, population_invalide) and erreur.fichier is None and args.entree:
+        erreur.dans(args.entree)
+    return erreur
+
+
+def _calculer(args: argparse.Namespace, chemin: Path, commande: str) -> object:
+    """La comparaison (un mois, une année), la projection (``--annees``) ou la
+    comparaison par morceaux, écrite au fil du calcul dans ``chemin``."""
+    from openfisca_invalidite.comparaison import comparer
+    from openfisca_invalidite.population.projection import projeter
+
+    options = options_api(args)
+    if args.morceaux is not None:
+        return _comparer_par_morceaux(args, chemin, commande, options)
+    if args.annees:
+        return projeter(
+            annees=args.annees, deces=not args.sans_deces, entrees=not args.sans_entrees, commande=commande, **options
+        )
+    return comparer(periode=args.annee or args.mois or "2025-06", commande=commande, **options)
+
+
 def _options_incompatibles(args: argparse.Namespace) -> str | None:
     """Des options qui ne vont pas ensemble, dites avant tout calcul."""
     if args.carriere and not args.entree:
         return "--carriere demande --entree (la population synthétique a sa propre carrière)"
+    if args.tableau_de_bord is not TABLEAU_PAR_DEFAUT and (args.moteur != "dask" or args.ordonnanceur):
+        return (
+            "--tableau-de-bord : celui du LocalCluster que lance --moteur dask ; sans objet avec un autre "
+            "moteur ou --ordonnanceur (le tableau de bord est alors celui de l'ordonnanceur)"
+        )
     if args.morceaux is None:
         return None
-    if args.morceaux < 1:
-        return f"--morceaux {args.morceaux} : au moins 1 personne par morceau"
     if args.annees:
         return "--morceaux calcule un mois ou une année (--mois, --annee), pas une projection (--annees)"
     if args.carriere:
@@ -346,7 +590,7 @@ def _comparer_par_morceaux(args: argparse.Namespace, dossier: Path, commande: st
             "mois_tirage": premier_mois,
             "morceaux": args.morceaux,
         }
-    reprises = ("population", "taille", "graine", "format_date")
+    reprises = ("population", "taille", "graine", "format_date", "carriere")
     return comparer_par_morceaux(
         morceaux,
         dossier,
