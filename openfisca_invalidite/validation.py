@@ -49,12 +49,15 @@ if TYPE_CHECKING:
 #: Personnes nommées dans le message d'une entrée refusée ; au-delà : « et N autres ».
 PERSONNES_NOMMEES = 5
 
-#: Première et dernière dates admises pour une date (naissance, arrêt de travail,
-#: date d'effet…) : né avant 1900, on aurait plus de 115 ans en 2015, premier mois
-#: couvert par les tests du modèle ; une année hors de 1900-2100 est une faute de
-#: frappe (« 0025 », « 20225 »). Les fichiers de population admettent les mêmes années.
-DATE_MINIMUM = np.datetime64("1900-01-01", "D")
-DATE_MAXIMUM = np.datetime64("2100-12-31", "D")
+#: Première et dernière années admises pour une date (naissance, arrêt de travail,
+#: date d'effet…), une période de l'API web et une année d'un fichier de population
+#: (une seule définition, lue par web_api.py et population/schema.py) : né avant 1900,
+#: on aurait plus de 115 ans en 2015, premier mois couvert par les tests du modèle ;
+#: une année hors de 1900-2100 est une faute de frappe (« 0025 », « 20225 »).
+ANNEE_MINIMUM = 1900
+ANNEE_MAXIMUM = 2100
+DATE_MINIMUM = np.datetime64(f"{ANNEE_MINIMUM}-01-01", "D")
+DATE_MAXIMUM = np.datetime64(f"{ANNEE_MAXIMUM}-12-31", "D")
 #: « Pas de date » : valeur par défaut de date_debut_invalidite et de
 #: date_effet_pension_invalidite (aucun arrêt, aucune date d'effet), admise telle quelle.
 DATE_SANS_EVENEMENT = np.datetime64("9999-12-31", "D")

@@ -55,6 +55,9 @@ from typing import TYPE_CHECKING
 from openfisca_core import periods
 from openfisca_core.errors import ParameterNotFoundError, SituationParsingError
 
+# Aucune période avant ANNEE_MINIMUM ni après ANNEE_MAXIMUM : les années des dates admises.
+from openfisca_invalidite.validation import ANNEE_MAXIMUM, ANNEE_MINIMUM
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
@@ -82,8 +85,6 @@ CALCULS_MAXIMUM = 2_000  # valeurs demandées (null), comptées une fois par poi
 PERIODES_DEMANDEES_MAXIMUM = 120  # périodes distinctes demandées (10 ans de mois)
 PERIODES_DONNEES_MAXIMUM = 5_000  # mois ou années couverts par les entrées, sommés sur les variables
 ETENDUE_ANNEES_MAXIMUM = 80  # de la plus ancienne à la plus récente période, données et demandées
-ANNEE_MINIMUM = 1900  # aucune période avant
-ANNEE_MAXIMUM = 2100  # aucune période après
 TRACE_NOEUDS_MAXIMUM = 10_000  # nœuds (variable × période) d'une réponse /trace
 TRACE_VALEURS_MAXIMUM = 500_000  # valeurs (nœuds × personnes ou familles) d'une réponse /trace
 PERSONNES_AXES_MAXIMUM = 2_000  # personnes × produit des « count » des axes

@@ -88,6 +88,7 @@ import numpy as np
 import pandas as pd
 
 from openfisca_invalidite.regimes import RegimeInvalidite, StatutNonSalarieAgricole
+from openfisca_invalidite.validation import ANNEE_MAXIMUM, ANNEE_MINIMUM
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -149,7 +150,7 @@ DIRECTIVES_DATE = frozenset("aAbBdjmYHIpMSfzZ%")
 #: Ce qu'un format de date doit lire : (directives qui le lisent, nom).
 PARTIES_DATE = (("dj", "le jour (%d)"), ("mbBj", "le mois (%m)"), ("Y", "l'année (%Y)"))
 #: Années admises dans une date (une année 0000 ou 1800 est une erreur de saisie).
-ANNEES_ADMISES = (1900, 2100)
+ANNEES_ADMISES = (ANNEE_MINIMUM, ANNEE_MAXIMUM)
 #: ``sexe`` (facultatif) : sert aux quotients de mortalité des projections pluriannuelles.
 SEXES = ("femme", "homme")
 OBLIGATOIRES = (
