@@ -30,6 +30,16 @@ DELAI_DEMARRAGE = 90  # s
 DELAI_REQUETE = 30  # s, pour chaque requête
 
 
+def feuilles(erreur: object, chemin: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], object]]:
+    """(chemin, message) de chaque message d'une réponse d'erreur de l'API, qui
+    emboîte des objets entité → identifiant → variable → période (jamais de liste)."""
+    if isinstance(erreur, dict):
+        for cle, valeur in erreur.items():
+            yield from feuilles(valeur, (*chemin, cle))
+    else:
+        yield chemin, erreur
+
+
 class ServeurInjoignable(RuntimeError):
     """Le serveur s'est arrêté ou ne répond pas dans le délai ; le message cite son journal."""
 

@@ -37,7 +37,6 @@ import inspect
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +47,8 @@ from openfisca_core.errors import SituationParsingError
 from openfisca_core.indexed_enums import Enum
 from openfisca_core.simulations import SimulationBuilder
 from openfisca_core.variables import VALUE_TYPES
+
+from openfisca_invalidite import validation, web_api
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -148,23 +149,20 @@ class Bornes:
 
 
 def bornes_du_serveur() -> Bornes:
-    """Les bornes que posent web_api.py et validation.py, telles qu'elles sont
-    (une borne absente de ces modules n'est pas décrite)."""
-    from openfisca_invalidite import validation, web_api
+    """Les bornes que posent web_api.py et validation.py, telles qu'elles sont."""
 
-    def date(nom: str) -> str | None:
-        valeur = getattr(validation, nom, None)
-        return None if valeur is None else str(valeur)[:10]
+    def date(valeur: object) -> str:
+        return str(valeur)[:10]
 
     return Bornes(
-        annee_minimum=getattr(web_api, "ANNEE_MINIMUM", None),
-        annee_maximum=getattr(web_api, "ANNEE_MAXIMUM", None),
-        date_minimum=date("DATE_MINIMUM"),
-        date_maximum=date("DATE_MAXIMUM"),
-        date_sans_evenement=date("DATE_SANS_EVENEMENT"),
-        instances_maximum=getattr(web_api, "PERSONNES_MAXIMUM", None),
-        personnes_axes_maximum=getattr(web_api, "PERSONNES_AXES_MAXIMUM", None),
-        nombre_ecrit=getattr(getattr(validation, "NOMBRE_ECRIT", None), "pattern", None),
+        annee_minimum=web_api.ANNEE_MINIMUM,
+        annee_maximum=web_api.ANNEE_MAXIMUM,
+        date_minimum=date(validation.DATE_MINIMUM),
+        date_maximum=date(validation.DATE_MAXIMUM),
+        date_sans_evenement=date(validation.DATE_SANS_EVENEMENT),
+        instances_maximum=web_api.PERSONNES_MAXIMUM,
+        personnes_axes_maximum=web_api.PERSONNES_AXES_MAXIMUM,
+        nombre_ecrit=validation.NOMBRE_ECRIT.pattern,
         stockage_controle=hasattr(validation, "_controler_nombre"),
     )
 
@@ -679,10 +677,9 @@ def transformer(spec: Schema, api_data: dict) -> Schema:
 
     chemins = spec["paths"]
     exemples = _exemples_situation()
-    from openfisca_invalidite import web_api
 
-    # 503 : seulement si le serveur a une échéance par requête (web_api.py).
-    codes_erreur = [400, 404, 413, 415, *([503] if hasattr(web_api, "CODE_DELAI_DEPASSE") else [])]
+    # 503 : requête interrompue à son échéance (web_api.py).
+    codes_erreur = [400, 404, 413, 415, web_api.CODE_DELAI_DEPASSE]
     for route, schema_200 in (("/calculate", "SituationOutput"), ("/trace", "Trace")):
         operation = chemins[route]["post"]
         operation["requestBody"]["content"]["application/json"] = {
@@ -886,11 +883,7 @@ def installer() -> bool:
         return False
 
     loader.build_openAPI_specification = envelopper(loader.build_openAPI_specification)
-    # Comme web_api.py : ``openfisca serve`` a déjà importé ``create_app`` quand il
-    # charge le paquet ; on remplace le nom là où il a été importé.
-    for module in ("openfisca_web_api.app", "openfisca_web_api.scripts.serve"):
-        if module in sys.modules and hasattr(sys.modules[module], "create_app"):
-            sys.modules[module].create_app = adapter_fabrique(sys.modules[module].create_app)
+    web_api.envelopper_create_app(adapter_fabrique)
     return True
 
 

@@ -780,12 +780,16 @@ def installer() -> bool:
         return False
     handlers.calculate = durcir(handlers.calculate)
     handlers.trace = durcir(handlers.trace)
-    # ``openfisca serve`` a déjà importé ``create_app`` quand il charge le paquet :
-    # on remplace le nom là où il a été importé (sans importer Flask sinon).
+    envelopper_create_app(borner_application)
+    return True
+
+
+def envelopper_create_app(enveloppe: Callable[[Callable[..., Flask]], Callable[..., Flask]]) -> None:
+    """Enveloppe ``create_app`` là où il a été importé : ``openfisca serve`` l'a
+    déjà importé quand il charge le paquet (sans importer Flask sinon)."""
     for module in ("openfisca_web_api.app", "openfisca_web_api.scripts.serve"):
         if module in sys.modules and hasattr(sys.modules[module], "create_app"):
-            sys.modules[module].create_app = borner_application(sys.modules[module].create_app)
-    return True
+            sys.modules[module].create_app = enveloppe(sys.modules[module].create_app)
 
 
 installer()

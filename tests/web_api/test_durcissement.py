@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from openfisca_invalidite import SITUATION_EXAMPLES_DIR, web_api
-from openfisca_invalidite.serveur_local import ServeurInjoignable, serveur_local
+from openfisca_invalidite.serveur_local import ServeurInjoignable, feuilles, serveur_local
 
 MOIS = "2025-06"
 #: Croissance de mémoire tolérée pour un worker pendant une requête refusée (Mo).
@@ -64,15 +64,6 @@ def memoire(pid: int) -> dict[str, int]:
 
 def pics(serveur) -> dict[int, int]:
     return {pid: memoire(pid).get("VmHWM", 0) for pid in workers(serveur)}
-
-
-def feuilles(erreur, chemin=()):
-    """(chemin, message) de chaque message d'une réponse d'erreur (jamais de liste)."""
-    if isinstance(erreur, dict):
-        for cle, valeur in erreur.items():
-            yield from feuilles(valeur, (*chemin, cle))
-    else:
-        yield chemin, erreur
 
 
 def exemple(nom="pensionne_categorie_2"):

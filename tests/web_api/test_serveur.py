@@ -10,6 +10,8 @@ import json
 import pytest
 from openfisca_core.simulations import SimulationBuilder
 
+from openfisca_invalidite.serveur_local import feuilles
+
 MOIS = "2025-06"
 
 
@@ -17,15 +19,6 @@ def calcul_python(tbs, situation, variable, periode, qui):
     simulation = SimulationBuilder().build_from_entities(tbs, copy.deepcopy(situation))
     population = simulation.persons
     return float(simulation.calculate(variable, periode)[population.get_index(qui)])
-
-
-def feuilles(erreur, chemin=()):
-    """(chemin, message) de chaque message d'une réponse d'erreur."""
-    if isinstance(erreur, dict):
-        for cle, valeur in erreur.items():
-            yield from feuilles(valeur, (*chemin, cle))
-    else:
-        yield chemin, erreur
 
 
 def test_calculate_egal_api_python(serveur, tbs, situation):

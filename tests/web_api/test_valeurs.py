@@ -15,6 +15,8 @@ import copy
 import pytest
 from openfisca_core.simulations import SimulationBuilder
 
+from openfisca_invalidite.serveur_local import feuilles
+
 MOIS = "2025-06"
 ASI_AAH = "pensionne_categorie_2_asi_aah"  # marc : ASI et AAH différentielle
 CATEGORIE_2 = "pensionne_categorie_2"  # claire : pension de 2e catégorie
@@ -23,14 +25,6 @@ CATEGORIE_2 = "pensionne_categorie_2"  # claire : pension de 2e catégorie
 def calcul_python(tbs, situation, variable, qui):
     simulation = SimulationBuilder().build_from_entities(tbs, copy.deepcopy(situation))
     return float(simulation.calculate(variable, MOIS)[simulation.persons.get_index(qui)])
-
-
-def feuilles(erreur, chemin=()):
-    if isinstance(erreur, dict):
-        for cle, valeur in erreur.items():
-            yield from feuilles(valeur, (*chemin, cle))
-    else:
-        yield chemin, erreur
 
 
 def _marc(variable, mauvaise, *, juste, montant="asi", entite="individus", qui="marc"):
