@@ -16,6 +16,7 @@ DUREE_MAXIMALE_REPONSE. Les deux attentes élargies sont justifiées dans
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -25,6 +26,11 @@ from pathlib import Path
 import pytest
 
 CONFIGURATION = Path(__file__).with_name("schemathesis.toml")
+#: Première version de schemathesis vérifiée ici qui déduit d'elle-même les liens entre
+#: opérations (/variables → /variable/…) : la phase « stateful » y tourne. À la borne
+#: basse (4.26.0), elle est sautée faute de liens, ce que rapporte STATEFUL_SANS_LIENS.
+SCHEMATHESIS_LIENS_DEDUITS = (4, 32)
+STATEFUL_SANS_LIENS = {"skip_reason": "not_applicable", "status": "skip"}
 MAX_EXEMPLES = 60  # par opération et par mode (conforme / non conforme), en fuzzing
 DUREE_MAXIMALE_REPONSE = 10  # s : au-delà, une réponse est un échec (max_response_time)
 DELAI = 240  # s : au-delà, schemathesis est arrêté et le test échoue
@@ -121,6 +127,11 @@ def avec_axes(corps: object) -> bool:
     return isinstance(situation, dict) and isinstance(situation.get("axes"), list) and bool(situation["axes"])
 
 
+def infere_les_liens() -> bool:
+    version = importlib.metadata.version("schemathesis")
+    return tuple(int(partie) for partie in version.split(".")[:2]) >= SCHEMATHESIS_LIENS_DEDUITS
+
+
 def test_la_spec_decrit_les_reponses(serveur, tmp_path):
     resultat, rapport, cas = lancer_schemathesis(serveur.url, tmp_path)
     sortie = resultat.stdout + resultat.stderr
@@ -129,7 +140,10 @@ def test_la_spec_decrit_les_reponses(serveur, tmp_path):
     assert rapport["errors"] == [], rapport["errors"]
     assert rapport["operations"]["tested"] == len(OPERATIONS), rapport["operations"]
     for phase in ("examples", "coverage", "fuzzing", "stateful"):
-        assert rapport["phases"][phase]["status"] == "success", (phase, rapport["phases"][phase])
+        etat = rapport["phases"][phase]
+        if phase == "stateful" and not infere_les_liens() and etat == STATEFUL_SANS_LIENS:
+            continue  # schemathesis ancien : aucun lien déduit, rien à enchaîner (pas un échec)
+        assert etat["status"] == "success", (phase, etat)
 
     # Chaque opération a été appelée, /calculate et /trace aussi avec des axes.
     assert {c["operation"] for c in cas} >= OPERATIONS, sorted({c["operation"] for c in cas})
