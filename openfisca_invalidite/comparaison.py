@@ -155,6 +155,19 @@ class Comparaison:
         return self.fichiers
 
 
+def _scenarios(
+    periode: object, reformes: Iterable, revalorisation: object, groupes: Iterable[str]
+) -> tuple[list, tuple, list[str], object, list[str]]:
+    """Mois, réformes, noms des scénarios, hypothèses de revalorisation et groupes
+    d'une comparaison, la période contrôlée avant toute lecture de la population."""
+    mois = mois_de(periode)
+    reformes = tuple(reformes)
+    noms = noms_scenarios(reformes)
+    revalo = lire_revalorisation(revalorisation)
+    verifier_periode_couverte(periode, reformes, revalo, int(str(periode)[:4]))
+    return mois, reformes, noms, revalo, list(dict.fromkeys(groupes))
+
+
 def comparer(
     population: pd.DataFrame | str | Path | None = None,
     periode: str = "2025-06",
@@ -172,12 +185,7 @@ def comparer(
     **options: object,
 ) -> Comparaison:
     """Loi en vigueur et réformes sur la même population (voir le docstring du module)."""
-    mois = mois_de(periode)
-    reformes = tuple(reformes)
-    noms = noms_scenarios(reformes)
-    revalo = lire_revalorisation(revalorisation)
-    groupes = list(dict.fromkeys(groupes))
-    verifier_periode_couverte(periode, reformes, revalo, int(str(periode)[:4]))
+    mois, reformes, noms, revalo, groupes = _scenarios(periode, reformes, revalorisation, groupes)
     population, decrite = obtenir_population(population, mois[0], taille, graine, format_date, carriere)
     verifier_dates(population, decrite, f"{mois[0]}-01", str(_dernier_jour(mois[0])))
     verifier_demandes(population, groupes, decile_de)
@@ -285,12 +293,7 @@ def comparer_par_morceaux(
     from openfisca_invalidite.population import sorties
     from openfisca_invalidite.population.moteur import simuler_par_morceaux
 
-    mois = mois_de(periode)
-    reformes = tuple(reformes)
-    noms = noms_scenarios(reformes)
-    revalo = lire_revalorisation(revalorisation)
-    groupes = list(dict.fromkeys(groupes))
-    verifier_periode_couverte(periode, reformes, revalo, int(str(periode)[:4]))
+    mois, reformes, noms, revalo, groupes = _scenarios(periode, reformes, revalorisation, groupes)
     avertissements = avertir_gel(revalo, str(_dernier_jour(mois[-1])))
     execution = _execution(commande, periode, noms, revalo, mois, population, groupes, decile_de, avertissements)
     chemin = Path(dossier) / sorties.PERSONNES
