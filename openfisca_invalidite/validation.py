@@ -171,7 +171,8 @@ def entree_bornee(
     return set_input
 
 
-def _citer(valeur: object) -> str:
+def citer(valeur: object) -> str:
+    """Une valeur reçue, telle qu'écrite, coupée à LONGUEUR_CITEE caractères."""
     try:
         texte = str(valeur)
     except ValueError:  # entier de plus de 4 300 chiffres
@@ -182,23 +183,23 @@ def _citer(valeur: object) -> str:
 def _decrire(valeur: object) -> str:
     """La valeur reçue, telle qu'elle était écrite (JSON ou YAML)."""
     if isinstance(valeur, str):
-        return f"la chaîne « {_citer(valeur)} »"
+        return f"la chaîne « {citer(valeur)} »"
     if isinstance(valeur, bool | np.bool_):
         return f"le booléen {'true' if valeur else 'false'}"
     if isinstance(valeur, int | float | np.number):
-        texte = _citer(valeur)
+        texte = citer(valeur)
         return texte if texte == ENTIER_DEMESURE else f"le nombre {texte}"
     if isinstance(valeur, list | tuple):
         return "une liste"
     if isinstance(valeur, dict):
         return "un objet"
-    return f"une valeur de type {type(valeur).__name__} (« {_citer(valeur)} »)"
+    return f"une valeur de type {type(valeur).__name__} (« {citer(valeur)} »)"
 
 
 def _decrire_tableau(tableau: np.ndarray) -> str:
     if tableau.size == 1:
         return _decrire(tableau.reshape(-1)[0].item() if tableau.dtype != object else tableau.reshape(-1)[0])
-    return f"un tableau de type {tableau.dtype} (première valeur « {_citer(tableau.reshape(-1)[0])} »)"
+    return f"un tableau de type {tableau.dtype} (première valeur « {citer(tableau.reshape(-1)[0])} »)"
 
 
 def _noms(variable: Variable) -> list[str]:
@@ -337,7 +338,7 @@ def noms_inconnus(holder: Holder, period: Period | str, valeurs: ArrayLike) -> E
         holder,
         period,
         indices,
-        f"« {_citer(tableau[indices[0]])} » n'est pas une valeur admise (l'une de : {', '.join(noms)})",
+        f"« {citer(tableau[indices[0]])} » n'est pas une valeur admise (l'une de : {', '.join(noms)})",
     )
 
 
@@ -359,7 +360,7 @@ def _controler_dates(holder: Holder, period: Period | str, tableau: np.ndarray) 
                 holder,
                 period,
                 indices,
-                f"date AAAA-MM-JJ attendue (jour existant), reçu « {_citer(tableau.reshape(-1)[indices[0]])} »",
+                f"date AAAA-MM-JJ attendue (jour existant), reçu « {citer(tableau.reshape(-1)[indices[0]])} »",
             )
     else:
         raise _refuser(

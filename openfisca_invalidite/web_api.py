@@ -56,7 +56,7 @@ from openfisca_core import periods
 from openfisca_core.errors import ParameterNotFoundError, SituationParsingError
 
 # Aucune période avant ANNEE_MINIMUM ni après ANNEE_MAXIMUM : les années des dates admises.
-from openfisca_invalidite.validation import ANNEE_MAXIMUM, ANNEE_MINIMUM
+from openfisca_invalidite.validation import ANNEE_MAXIMUM, ANNEE_MINIMUM, citer
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -228,7 +228,7 @@ def _periode_lisible(cle: str) -> Period | None:
     les mêmes clés reviennent pour chaque personne, et une lecture coûte ≈ 15 µs)."""
     try:
         return periods.period(cle)
-    except Exception:  # noqa: BLE001 — OpenFisca nomme déjà la période illisible
+    except Exception:  # noqa: BLE001 — toute période qu'OpenFisca ne lit pas est refusée (400)
         return None
 
 
@@ -429,7 +429,12 @@ def _verifier_periodes(variable: Variable, chemin: list[str], par_periode: dict,
             )
         periode = _periode_lisible(cle)
         if periode is None:
-            continue  # OpenFisca nomme déjà la période illisible
+            raise _erreur(
+                chemin_periode,
+                f"période « {citer(cle)} » illisible : un mois (« 2025-06 »), une année (« 2025 »), "
+                f"« ETERNITY » ou la syntaxe d'OpenFisca (« month:2025-01:12 »), entre {ANNEE_MINIMUM} et "
+                f"{ANNEE_MAXIMUM}.",
+            )
         annees, hors_annees = _annees_admises(chemin_periode, periode)
         bilan.annees(chemin_periode, annees)
         bilan.hors_annees = bilan.hors_annees or hors_annees

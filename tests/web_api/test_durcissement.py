@@ -375,6 +375,9 @@ PERIODES = [
     ("revenus_activite", "month:2025-01:-1", 5, "nulle ou négative"),
     ("revenus_activite", "2025-01-01", 5, "par mois ou par année"),
     ("salaire_annuel_moyen_a_la_liquidation", "ETERNITY", None, "se calcule à une date"),
+    # Illisibles : core répondait 400 en anglais, au chemin de la variable et non de la période.
+    ("pension_invalidite", "10000-01", None, "illisible"),
+    ("revenus_activite", "juin 2025", 5, "illisible"),
 ]
 
 
