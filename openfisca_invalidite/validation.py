@@ -98,6 +98,16 @@ class EntreeInvalide(SituationParsingError):
         super().__init__([plural, noms[0], variable, str(period)], texte, code=400)
 
 
+def refuser_si(
+    masque: np.ndarray, population: Population, variable: str, period: Period | str, message: Callable[[int], str]
+) -> None:
+    """Lève ``EntreeInvalide`` pour les personnes où ``masque`` est vrai ; ``message``
+    reçoit le rang de la première (la valeur citée est la sienne)."""
+    if masque.any():
+        indices = np.flatnonzero(masque)
+        raise EntreeInvalide(population, variable, period, indices, message(indices[0]))
+
+
 def verifier(
     population: Population,
     variable: str,
@@ -122,32 +132,24 @@ def verifier(
             and (maximum is None or plus_grande <= maximum)
         ):
             return
-    hors = ~np.isfinite(valeurs) if valeurs.dtype.kind == "f" else np.zeros(valeurs.shape, dtype=bool)
-    if hors.any():
-        indices = np.flatnonzero(hors)
-        raise EntreeInvalide(population, variable, period, indices, f"valeur non finie ({valeurs[indices[0]]})")
+    if valeurs.dtype.kind == "f":
+        refuser_si(~np.isfinite(valeurs), population, variable, period, lambda i: f"valeur non finie ({valeurs[i]})")
     if minimum is not None:
-        hors = valeurs < minimum
-        if hors.any():
-            indices = np.flatnonzero(hors)
-            raise EntreeInvalide(
-                population,
-                variable,
-                period,
-                indices,
-                f"{valeurs[indices[0]]:g} est inférieur au minimum admis {minimum:g}",
-            )
+        refuser_si(
+            valeurs < minimum,
+            population,
+            variable,
+            period,
+            lambda i: f"{valeurs[i]:g} est inférieur au minimum admis {minimum:g}",
+        )
     if maximum is not None:
-        hors = valeurs > maximum
-        if hors.any():
-            indices = np.flatnonzero(hors)
-            raise EntreeInvalide(
-                population,
-                variable,
-                period,
-                indices,
-                f"{valeurs[indices[0]]:g} est supérieur au maximum admis {maximum:g}",
-            )
+        refuser_si(
+            valeurs > maximum,
+            population,
+            variable,
+            period,
+            lambda i: f"{valeurs[i]:g} est supérieur au maximum admis {maximum:g}",
+        )
 
 
 def entree_bornee(
@@ -281,6 +283,10 @@ def _refuser(holder: Holder, period: Period | str, indices: np.ndarray, message:
     return EntreeInvalide(holder.population, holder.variable.name, period, indices, message)
 
 
+def _refuser_si(holder: Holder, period: Period | str, masque: np.ndarray, message: Callable[[int], str]) -> None:
+    refuser_si(masque, holder.population, holder.variable.name, period, message)
+
+
 def _controler_booleens(holder: Holder, period: Period | str, tableau: np.ndarray, *, saisie: bool) -> None:
     if tableau.dtype != np.bool_:
         attendu = (
@@ -315,14 +321,14 @@ def _controler_codes(holder: Holder, period: Period | str, tableau: np.ndarray, 
     codes = tableau.view(np.ndarray)
     if codes.size == 0 or (codes.min() >= 0 and codes.max() < len(possibles)):
         return
-    hors = (codes < 0) | (codes >= len(possibles))
-    indices = np.flatnonzero(hors)
-    raise _refuser(
+    _refuser_si(
         holder,
         period,
-        indices,
-        f"code {codes.reshape(-1)[indices[0]]} hors de l'énumération (0 à {len(possibles) - 1} : "
-        f"{', '.join(_noms(variable))})",
+        (codes < 0) | (codes >= len(possibles)),
+        lambda i: (
+            f"code {codes.reshape(-1)[i]} hors de l'énumération (0 à {len(possibles) - 1} : "
+            f"{', '.join(_noms(variable))})"
+        ),
     )
 
 
@@ -354,14 +360,12 @@ def _controler_dates(holder: Holder, period: Period | str, tableau: np.ndarray) 
             dates = None
         # Relue, la date doit redonner le texte : « 2021 » (lu 1er janvier) ou une heure sont refusés.
         mal_ecrites = np.ones(tableau.shape, dtype=bool) if dates is None else dates.astype(str) != tableau.astype(str)
-        if mal_ecrites.any():
-            indices = np.flatnonzero(mal_ecrites)
-            raise _refuser(
-                holder,
-                period,
-                indices,
-                f"date AAAA-MM-JJ attendue (jour existant), reçu « {citer(tableau.reshape(-1)[indices[0]])} »",
-            )
+        _refuser_si(
+            holder,
+            period,
+            mal_ecrites,
+            lambda i: f"date AAAA-MM-JJ attendue (jour existant), reçu « {citer(tableau.reshape(-1)[i])} »",
+        )
     else:
         raise _refuser(
             holder,
@@ -370,16 +374,15 @@ def _controler_dates(holder: Holder, period: Period | str, tableau: np.ndarray) 
             f"dates attendues (AAAA-MM-JJ ; en numpy, datetime64), reçu {_decrire_tableau(tableau)}",
         )
     # NaT n'est égal ni comparable à rien : il tombe hors des dates admises.
-    hors = ~(((dates >= DATE_MINIMUM) & (dates <= DATE_MAXIMUM)) | (dates == DATE_SANS_EVENEMENT))
-    if hors.any():
-        indices = np.flatnonzero(hors)
-        raise _refuser(
-            holder,
-            period,
-            indices,
-            f"{dates.reshape(-1)[indices[0]]} hors des dates admises (du {DATE_MINIMUM} au {DATE_MAXIMUM}, "
-            f"ou {DATE_SANS_EVENEMENT} : pas de date)",
-        )
+    _refuser_si(
+        holder,
+        period,
+        ~(((dates >= DATE_MINIMUM) & (dates <= DATE_MAXIMUM)) | (dates == DATE_SANS_EVENEMENT)),
+        lambda i: (
+            f"{dates.reshape(-1)[i]} hors des dates admises (du {DATE_MINIMUM} au {DATE_MAXIMUM}, "
+            f"ou {DATE_SANS_EVENEMENT} : pas de date)"
+        ),
+    )
     _controler_ordre(holder, period, dates)
     return dates
 
@@ -395,17 +398,15 @@ def _controler_ordre(holder: Holder, period: Period | str, dates: np.ndarray) ->
         if autre is None or len(autre) != len(dates):
             continue
         avant, apres = (dates, autre) if nom == anterieure else (autre, dates)
-        fautives = (apres < avant) & (apres != DATE_SANS_EVENEMENT) & (avant != DATE_SANS_EVENEMENT)
-        if fautives.any():
-            indices = np.flatnonzero(fautives)
-            i = indices[0]
-            raise EntreeInvalide(
-                holder.population,
-                posterieure,
-                period,
-                indices,
-                f"{apres[i]} est antérieure à {anterieure} ({avant[i]})",
-            )
+        refuser_si(
+            (apres < avant) & (apres != DATE_SANS_EVENEMENT) & (avant != DATE_SANS_EVENEMENT),
+            holder.population,
+            posterieure,
+            period,
+            lambda i, apres=apres, avant=avant, anterieure=anterieure: (
+                f"{apres[i]} est antérieure à {anterieure} ({avant[i]})"
+            ),
+        )
 
 
 def controler_tableau(holder: Holder, period: Period | str, valeurs: ArrayLike) -> ArrayLike:

@@ -19,7 +19,7 @@ from openfisca_core.variables import Variable
 
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import textes
-from openfisca_invalidite.validation import EntreeInvalide, entree_bornee
+from openfisca_invalidite.validation import entree_bornee, refuser_si
 
 #: Valeur par défaut de ``rfr`` : revenu fiscal de référence non renseigné.
 RFR_NON_RENSEIGNE = -1.0
@@ -34,16 +34,13 @@ def _verifier_parts(holder, period, array):
     tableau = holder._to_array(array)  # noqa: SLF001 — protocole set_input d'OpenFisca
     entree_bornee(0, PARTS_MAXIMUM)(holder, period, tableau)
     quarts = np.asarray(tableau, dtype=np.float64) / QUART_DE_PART
-    hors = ((tableau != 0) & (tableau < 1)) | (quarts != np.round(quarts))
-    if hors.any():
-        indices = np.flatnonzero(hors)
-        raise EntreeInvalide(
-            holder.population,
-            "nbptr",
-            period,
-            indices,
-            f"{tableau[indices[0]]:g} parts : 0 (non renseigné) ou au moins 1 part, par quarts de part (1, 1.25, 1.5…)",
-        )
+    refuser_si(
+        ((tableau != 0) & (tableau < 1)) | (quarts != np.round(quarts)),
+        holder.population,
+        "nbptr",
+        period,
+        lambda i: f"{tableau[i]:g} parts : 0 (non renseigné) ou au moins 1 part, par quarts de part (1, 1.25, 1.5…)",
+    )
 
 
 class rfr(Variable):
