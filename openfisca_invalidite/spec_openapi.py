@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import inspect
 import json
 import math
 import re
@@ -103,24 +102,20 @@ def _groupe(motifs: list[str]) -> str:
 @dataclass(frozen=True)
 class Bornes:
     """Bornes des requêtes que le serveur contrôle (web_api.py, validation.py),
-    reprises dans les schémas ; None : pas de borne."""
+    reprises dans les schémas."""
 
-    annee_minimum: int | None = None
-    annee_maximum: int | None = None
-    date_minimum: str | None = None
-    date_maximum: str | None = None
-    date_sans_evenement: str | None = None
-    instances_maximum: int | None = None
-    personnes_axes_maximum: int | None = None
+    annee_minimum: int
+    annee_maximum: int
+    date_minimum: str
+    date_maximum: str
+    date_sans_evenement: str
+    instances_maximum: int
+    personnes_axes_maximum: int
     #: Motif d'un nombre écrit en chaîne (« 1200 »), admis pour une variable numérique.
-    nombre_ecrit: str | None = None
-    #: Contrôle, par validation.py, du type de stockage (float32, int32) des nombres donnés.
-    stockage_controle: bool = False
+    nombre_ecrit: str
 
     @property
     def motif_an(self) -> str:
-        if self.annee_minimum is None or self.annee_maximum is None:
-            return "[0-9]{4}"
         return _groupe([motif_intervalle(self.annee_minimum, self.annee_maximum)])
 
     def motifs_periodes(self) -> dict[str, str]:
@@ -141,11 +136,8 @@ class Bornes:
     def motif_date(self) -> str:
         """Date AAAA-MM-JJ admise : de date_minimum à date_maximum (années entières),
         ou date_sans_evenement."""
-        if self.date_minimum is None or self.date_maximum is None:
-            return f"^[0-9]{{4}}-{_JOUR}$"
         an = motif_intervalle(int(self.date_minimum[:4]), int(self.date_maximum[:4]))
-        sans = f"|{self.date_sans_evenement}" if self.date_sans_evenement else ""
-        return f"^(({an})-{_JOUR}{sans})$"
+        return f"^(({an})-{_JOUR}|{self.date_sans_evenement})$"
 
 
 def bornes_du_serveur() -> Bornes:
@@ -163,7 +155,6 @@ def bornes_du_serveur() -> Bornes:
         instances_maximum=web_api.PERSONNES_MAXIMUM,
         personnes_axes_maximum=web_api.PERSONNES_AXES_MAXIMUM,
         nombre_ecrit=validation.NOMBRE_ECRIT.pattern,
-        stockage_controle=hasattr(validation, "_controler_nombre"),
     )
 
 
@@ -213,15 +204,10 @@ def _type_json(variable: Variable, bornes: Bornes) -> Schema:
     return {"type": "string"}
 
 
-def _fermeture(variable: Variable) -> dict[str, object]:
-    """Variables libres du ``set_input`` de la variable (``validation.entree_bornee``
-    y garde minimum, maximum et répartition) ; vide s'il n'en a pas."""
-    if variable.set_input is None:
-        return {}
-    try:
-        return inspect.getclosurevars(variable.set_input).nonlocals
-    except TypeError:
-        return {}
+def _domaine(variable: Variable) -> validation.Domaine:
+    """Le domaine que contrôle le ``set_input`` de la variable (``validation.entree_bornee``
+    l'y attache) ; sans borne ni répartition s'il n'en a pas."""
+    return getattr(variable.set_input, "domaine", None) or validation.Domaine()
 
 
 def _repartit(variable: Variable) -> bool:
@@ -230,7 +216,7 @@ def _repartit(variable: Variable) -> bool:
         return False
     if variable.set_input.__name__.startswith("set_input_"):
         return True
-    return _fermeture(variable).get("repartition") is not None
+    return _domaine(variable).repartition is not None
 
 
 def _valeur(variable: Variable, bornes: Bornes, *, entree: bool) -> Schema:
@@ -240,16 +226,13 @@ def _valeur(variable: Variable, bornes: Bornes, *, entree: bool) -> Schema:
         return schema
     # Bornes du type de stockage de la variable (int32, float32 ou float64), contrôlées à l'entrée,
     # puis celles du domaine de la variable (validation.entree_bornee).
-    if variable.value_type is int or bornes.stockage_controle:
-        limites = np.iinfo(variable.dtype) if variable.value_type is int else np.finfo(variable.dtype)
-        schema.update(minimum=np.asarray(limites.min).item(), maximum=np.asarray(limites.max).item())
-    fermeture = _fermeture(variable)
-    if isinstance(fermeture.get("minimum"), int | float):
-        schema["minimum"] = max(fermeture["minimum"], schema.get("minimum", -math.inf))
-    if isinstance(fermeture.get("maximum"), int | float):
-        schema["maximum"] = min(fermeture["maximum"], schema.get("maximum", math.inf))
-    if bornes.nombre_ecrit is None:
-        return schema
+    limites = np.iinfo(variable.dtype) if variable.value_type is int else np.finfo(variable.dtype)
+    schema.update(minimum=np.asarray(limites.min).item(), maximum=np.asarray(limites.max).item())
+    domaine = _domaine(variable)
+    if domaine.minimum is not None:
+        schema["minimum"] = max(domaine.minimum, schema["minimum"])
+    if domaine.maximum is not None:
+        schema["maximum"] = min(domaine.maximum, schema["maximum"])
     ecrit = {
         "type": "string",
         "pattern": f"^({bornes.nombre_ecrit})$",
@@ -361,8 +344,7 @@ def schema_situation(tax_benefit_system: TaxBenefitSystem, bornes: Bornes, *, en
             "propertyNames": {"pattern": MOTIF_IDENTIFIANT},
             "additionalProperties": {"$ref": f"#/components/schemas/{_nom_schema(entite, entree=entree)}"},
         }
-        if bornes.instances_maximum is not None:
-            instances["maxProperties"] = bornes.instances_maximum
+        instances["maxProperties"] = bornes.instances_maximum
         if entite.is_person:
             instances["minProperties"] = 1
             requis.append(entite.plural)
@@ -374,9 +356,7 @@ def schema_situation(tax_benefit_system: TaxBenefitSystem, bornes: Bornes, *, en
 def schema_axes(tax_benefit_system: TaxBenefitSystem, bornes: Bornes) -> Schema:
     motifs = bornes.motifs_periodes()
     numeriques = sorted(nom for nom, v in tax_benefit_system.variables.items() if v.value_type in (int, float))
-    count: Schema = {"type": "integer", "minimum": 1}
-    if bornes.personnes_axes_maximum is not None:
-        count["maximum"] = bornes.personnes_axes_maximum
+    count: Schema = {"type": "integer", "minimum": 1, "maximum": bornes.personnes_axes_maximum}
     axe = {
         "type": "object",
         "properties": {

@@ -26,6 +26,7 @@ import datetime
 import functools
 import math
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -152,6 +153,17 @@ def verifier(
         )
 
 
+@dataclass(frozen=True)
+class Domaine:
+    """Ce que contrôle le ``set_input`` d'une variable d'entrée, attaché à lui
+    (``set_input.domaine``) pour que /spec le décrive (spec_openapi.py)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    #: Fonction OpenFisca de répartition sur les sous-périodes, s'il y en a une.
+    repartition: SetInput | None = None
+
+
 def entree_bornee(
     minimum: float | None = None, maximum: float | None = None, repartition: SetInput | None = None
 ) -> SetInput:
@@ -170,6 +182,7 @@ def entree_bornee(
             return repartition(holder, period, tableau)
         return holder._set(period, tableau)  # noqa: SLF001
 
+    set_input.domaine = Domaine(minimum, maximum, repartition)
     return set_input
 
 

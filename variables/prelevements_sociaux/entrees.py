@@ -19,7 +19,7 @@ from openfisca_core.variables import Variable
 
 from openfisca_invalidite.entities import Individu
 from openfisca_invalidite.references import textes
-from openfisca_invalidite.validation import entree_bornee, refuser_si
+from openfisca_invalidite.validation import Domaine, entree_bornee, refuser_si, verifier
 
 #: Valeur par défaut de ``rfr`` : revenu fiscal de référence non renseigné.
 RFR_NON_RENSEIGNE = -1.0
@@ -32,7 +32,7 @@ PARTS_MAXIMUM = 50
 def _verifier_parts(holder, period, array):
     """``set_input`` de ``nbptr`` : 0 (non renseigné) ou de 1 à 50 parts, par quarts de part."""
     tableau = holder._to_array(array)  # noqa: SLF001 — protocole set_input d'OpenFisca
-    entree_bornee(0, PARTS_MAXIMUM)(holder, period, tableau)
+    verifier(holder.population, "nbptr", period, tableau, minimum=0, maximum=PARTS_MAXIMUM)
     quarts = np.asarray(tableau, dtype=np.float64) / QUART_DE_PART
     refuser_si(
         ((tableau != 0) & (tableau < 1)) | (quarts != np.round(quarts)),
@@ -41,6 +41,10 @@ def _verifier_parts(holder, period, array):
         period,
         lambda i: f"{tableau[i]:g} parts : 0 (non renseigné) ou au moins 1 part, par quarts de part (1, 1.25, 1.5…)",
     )
+    holder._set(period, tableau)  # noqa: SLF001 — enregistré une fois contrôlé
+
+
+_verifier_parts.domaine = Domaine(0, PARTS_MAXIMUM)
 
 
 class rfr(Variable):
