@@ -130,18 +130,7 @@ def installer_erreurs_sans_listes() -> None:
 
 
 def _erreur(chemin: Iterable[str | int], message: str, code: int = 400) -> SituationParsingError:
-    return SituationParsingError([str(element) for element in chemin], message, code=code)
-
-
-def _sans_listes(erreur: object) -> object:
-    """Filet : une erreur construite sans ``_initialiser_erreur`` (avant son
-    installation) pouvait contenir la liste ``[null, …, message]`` que
-    ``dpath.new`` fait d'une clé numérique ; on rend un objet."""
-    if isinstance(erreur, list):
-        return {str(indice): _sans_listes(valeur) for indice, valeur in enumerate(erreur) if valeur is not None}
-    if isinstance(erreur, dict):
-        return {cle: _sans_listes(valeur) for cle, valeur in erreur.items()}
-    return erreur
+    return SituationParsingError(chemin, message, code=code)  # segments écrits par _initialiser_erreur
 
 
 # --- Parcours du JSON, sans récursion -------------------------------------------
@@ -623,9 +612,6 @@ def durcir(fonction: Gestionnaire) -> Gestionnaire:
         axes = _verifier_situation(tax_benefit_system, input_data)
         try:
             resultat = _calculer(fonction, tax_benefit_system, input_data, axes)
-        except SituationParsingError as erreur:
-            erreur.error = _sans_listes(erreur.error)
-            raise
         except ParameterNotFoundError as erreur:
             demandes = sorted(_demandes(input_data), key=lambda chemin: _debut(chemin[3]))
             chemin = demandes[0] if demandes else ["situation"]
